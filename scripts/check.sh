@@ -1,0 +1,462 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+# usage: scripts/check.sh [--prepare] [TOPIC]
+# Check every patch of the series (or of TOPIC) in order, as stacked on the
+# topic branches of kernel-tree/:
+#   - it builds for x86_64 (COMPILE_TEST, W=1, sparse) and arm64 (W=1),
+#     with no warning that the base does not have;
+#   - every C file it touches is really compiled (else "not built");
+#   - checkpatch.pl --strict is clean.
+# At each topic's head: Coccinelle and kernel-doc on the topic's files and
+# the Kconfig matrix of ci/kconfig/matrix.config.
+# Prints a table of patch x check and writes it to build/check-report.txt;
+# exits non-zero if any cell failed.
+. "$(dirname "$0")/lib.sh"
+
+PREPARE_ONLY=0
+if [ "${1:-}" = --prepare ]; then
+	PREPARE_ONLY=1
+	shift
+fi
+[ $# -le 1 ] || die "usage: scripts/check.sh [--prepare] [TOPIC]"
+
+for tool in gcc:gcc make:make ccache:ccache perl:perl python3:python3 \
+	aarch64-linux-gnu-gcc:gcc-aarch64-linux-gnu spatch:coccinelle flex:flex \
+	bison:bison bc:bc; do
+	need_tool "${tool%%:*}" "${tool#*:}"
+done
+[ -x "$SPARSE" ] || die "missing tool '$SPARSE' (sparse for the base, built from Debian's source package): run 'make tree'"
+need_ktree
+
+want_topics=$(topics)
+if [ $# -eq 1 ] && [ -n "$1" ]; then
+	want_topics=$(topic_dir "$1")
+fi
+for t in $want_topics; do
+	kgit rev-parse -q --verify "refs/heads/$(topic_branch "$t")" >/dev/null ||
+		die "topic $t: no branch '$(topic_branch "$t")' in $KTREE: run 'make apply' first"
+done
+
+SRC=$BUILD/check-src
+REPORT=${REPORT:-$BUILD/check-report.txt}
+LOGS=$BUILD/check-logs
+JOBS=${JOBS:-$(nproc)}
+ARCHES="x86_64 arm64"
+mkdir -p "$LOGS"
+rm -f "$LOGS"/* "$REPORT.tsv"
+
+# --- the check worktree -----------------------------------------------------
+# Checks run in a worktree of their own, so kernel-tree/'s checkout is never
+# touched, and build into one output folder per architecture, so each patch
+# only recompiles what it changed.
+if ! git -C "$SRC" rev-parse --git-dir >/dev/null 2>&1; then
+	kgit worktree prune
+	rm -rf "$SRC"
+	info "creating the check worktree $SRC"
+	kgit worktree add -q --detach "$SRC" "refs/tags/$BASE_TAG"
+fi
+checkout() {
+	git -C "$SRC" checkout -q --detach --force "$1"
+	git -C "$SRC" clean -q -fdx >/dev/null
+}
+
+kmake() {
+	local arch=$1
+	shift
+	local args=(-C "$SRC" O="$BUILD/check-$arch" -j"$JOBS" W=1)
+	case $arch in
+	x86_64) args+=(ARCH=x86_64 CC="ccache gcc") ;;
+	arm64) args+=(ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-
+		CC="ccache aarch64-linux-gnu-gcc") ;;
+	*) die "internal: unknown arch $arch" ;;
+	esac
+	make "${args[@]}" "$@"
+}
+
+# The configuration fragment of an arch (and of a matrix lane).
+fragment() {
+	local arch=$1 lane=${2:-} out=$BUILD/check-$arch${lane:+-$lane}.fragment
+	cat "$CI_DIR/kconfig/base.config" "$CI_DIR/kconfig/$arch.config" >"$out"
+	if [ -n "$lane" ] && grep -q "^$lane:.*@builtin" "$CI_DIR/kconfig/matrix.config"; then
+		sed 's/=m$/=y/' "$CI_DIR/kconfig/driver.config" >>"$out"
+	else
+		cat "$CI_DIR/kconfig/driver.config" >>"$out"
+	fi
+	if [ -n "$lane" ]; then
+		grep "^$lane:" "$CI_DIR/kconfig/matrix.config" | cut -d: -f2- |
+			tr ' ' '\n' | grep '^CONFIG_' | sed 's/^\(CONFIG_[A-Z0-9_]*\)=n$/# \1 is not set/' >>"$out" || true
+	fi
+	printf '%s\n' "$out"
+}
+
+# sym_exists SYM: does the checked-out tree define this Kconfig symbol?
+sym_exists() {
+	git -C "$SRC" grep -qE "^[[:space:]]*(menu)?config[[:space:]]+$1\$" -- '*Kconfig*'
+}
+
+# config_check DIR FRAGMENT: print "CONFIG_X=want (got)" for every symbol of
+# the fragment that exists in the tree but did not end up as asked.
+config_check() {
+	local dir=$1 frag=$2 line sym want got
+	grep -E '^(CONFIG_[A-Z0-9_]+=|# CONFIG_[A-Z0-9_]+ is not set)' "$frag" | while read -r line; do
+		if [[ $line == "# "* ]]; then
+			sym=${line#\# CONFIG_}
+			sym=${sym%% *}
+			want=n
+		else
+			sym=${line%%=*}
+			sym=${sym#CONFIG_}
+			want=${line#*=}
+		fi
+		sym_exists "$sym" || continue
+		got=$(sed -n "s/^CONFIG_$sym=//p" "$dir/.config")
+		[ -n "$got" ] || got=n
+		[ "$got" = "$want" ] || printf 'CONFIG_%s=%s (got %s)\n' "$sym" "$want" "$got"
+	done
+}
+
+# configure ARCH [LANE]: allnoconfig plus the fragment.
+configure() {
+	local arch=$1 lane=${2:-} dir frag
+	dir=$BUILD/check-$arch${lane:+-$lane}
+	frag=$(fragment "$arch" "$lane")
+	mkdir -p "$dir"
+	local a=(-C "$SRC" O="$dir" KCONFIG_ALLCONFIG="$frag")
+	case $arch in
+	x86_64) a+=(ARCH=x86_64) ;;
+	arm64) a+=(ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-) ;;
+	esac
+	make -s "${a[@]}" allnoconfig >"$LOGS/config-$arch${lane:+-$lane}.log" 2>&1 ||
+		die "$arch${lane:+ lane $lane}: allnoconfig failed: see $LOGS/config-$arch${lane:+-$lane}.log"
+}
+
+# Warnings as "file: message", without line numbers, so that the same
+# warning of the base is recognised after lines move.
+norm_warnings() {
+	sed -n -E 's#^(\.\./)*([^ :]*/)?(check-src/)?([A-Za-z0-9_./+-]+):[0-9]+(:[0-9]+)?: (warning|error): (.*)$#\4: \6: \7#p;
+		s#^(WARNING|ERROR): modpost: (.*)$#modpost: \1: \2#p' |
+		sed -E "s#^$SRC/##" | sort
+}
+
+# --- preparing each architecture once ---------------------------------------
+# A full W=1 build of the base in each output folder; its warnings (and, on
+# x86_64, sparse's on drivers/gpu/drm/) are the baseline that later
+# warnings are counted against. Redone when the base or ci/kconfig changes.
+prepare() {
+	local arch=$1 dir=$BUILD/check-$arch stamp want
+	stamp=$dir/.forseti-prepared
+	want=$(cat "$CI_DIR/kconfig/base.config" "$CI_DIR/kconfig/$arch.config" "$BASE_FILE" |
+		sha256sum | cut -d' ' -f1)
+	if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
+		return 0
+	fi
+	info "$arch: preparing the check build of the base (minutes, once)"
+	checkout "refs/tags/$BASE_TAG"
+	configure "$arch"
+	local bad
+	bad=$(config_check "$dir" "$BUILD/check-$arch.fragment")
+	[ -z "$bad" ] || die "$arch: ci/kconfig does not give the base the configuration it asks for: $bad"
+	local log=$BUILD/prepare-$arch.log
+	if ! kmake "$arch" vmlinux modules >"$log" 2>&1; then
+		tail -n 20 "$log" >&2
+		die "$arch: building the base failed: see $log"
+	fi
+	if [ "$arch" = x86_64 ]; then
+		kmake "$arch" C=2 CHECK="$SPARSE" drivers/gpu/drm/ >>"$log" 2>&1 ||
+			die "$arch: sparse on the base failed: see $log"
+		if grep -q 'sparse is not available' "$log"; then
+			die "the kernel says sparse ($SPARSE) is not available or not up to date: run 'make tree'"
+		fi
+	fi
+	norm_warnings <"$log" >"$dir/.forseti-baseline"
+	printf '%s\n' "$want" >"$stamp"
+	info "$arch: prepared; $(wc -l <"$dir/.forseti-baseline") warning(s) in the base"
+}
+
+# new_warnings ARCH LOG: the warnings of LOG that the base does not have
+# (as a multiset: a second copy of a base warning counts).
+new_warnings() {
+	norm_warnings <"$2" | comm -23 - "$BUILD/check-$1/.forseti-baseline"
+}
+
+# --- the table --------------------------------------------------------------
+COLS="x86_64 arm64 built checkpatch"
+HEAD_COLS="cocci kdoc matrix"
+declare -A CELL SUBJ CONFIGURED
+ROWS=()
+failed=0
+set_cell() { # row col value; a value starting with FAIL counts as failure
+	CELL["$1|$2"]=$3
+	printf '%s\t%s\t%s\n' "$1" "$2" "$3" >>"$REPORT.tsv"
+	case $3 in FAIL*) failed=1 ;; esac
+}
+
+# build_patch ARCH ROW DIRS...: build the folders, record the cell.
+build_patch() {
+	local arch=$1 row=$2
+	shift 2
+	local log=$LOGS/$row-$arch.log extra=() rc=0 n
+	[ "$arch" = x86_64 ] && extra=(C=1 CHECK="$SPARSE")
+	kmake "$arch" "${extra[@]}" "$@" >"$log" 2>&1 || rc=$?
+	[ $rc -ne 0 ] || kmake "$arch" modules >>"$log" 2>&1 || rc=$?
+	if grep -q 'sparse is not available' "$log"; then
+		set_cell "$row" "$arch" "FAIL(no sparse)"
+		return
+	fi
+	n=$(new_warnings "$arch" "$log" | tee "$LOGS/$row-$arch.new" | wc -l)
+	if [ $rc -ne 0 ]; then
+		set_cell "$row" "$arch" "FAIL(build)"
+	elif [ "$n" -gt 0 ]; then
+		set_cell "$row" "$arch" "FAIL($n new)"
+	else
+		set_cell "$row" "$arch" pass
+	fi
+}
+
+# Folders that a change to FILES needs built, relative to the tree.
+dirs_of() {
+	local f d
+	for f in "$@"; do
+		case $f in
+		*.c) d=$(dirname "$f") ;;
+		*/Makefile | */Kbuild | */Kconfig*) d=$(dirname "$f") ;;
+		*.h) d="" ;;
+		*) continue ;;
+		esac
+		[ -n "$d" ] && [ -d "$SRC/$d" ] && printf '%s/\n' "$d"
+	done | sort -u
+}
+
+check_patch() {
+	local t=$1 c=$2 row=$3 files dirs stale
+	checkout "$c"
+	mapfile -t files < <(git -C "$SRC" diff --name-only --diff-filter=AMR "$c^" "$c")
+	mapfile -t dirs < <(dirs_of "${files[@]}" "${SERIES_FILES[@]}")
+	SERIES_FILES+=("${files[@]}")
+	local arch kconf=0 f
+	for f in "${files[@]}"; do
+		case $f in *Kconfig*) kconf=1 ;; esac
+	done
+	for arch in $ARCHES; do
+		# configure on the first patch of a run (the folder may hold any
+		# earlier configuration) and whenever a patch touches Kconfig
+		if [ $kconf -eq 1 ] || [ -z "${CONFIGURED[$arch]:-}" ]; then
+			configure "$arch"
+			CONFIGURED[$arch]=1
+		fi
+		local bad
+		bad=$(config_check "$BUILD/check-$arch" "$BUILD/check-$arch.fragment")
+		if [ -n "$bad" ]; then
+			set_cell "$row" "$arch" "FAIL(kconfig)"
+			printf 'Kconfig did not give %s\n' "$bad" >"$LOGS/$row-$arch.log"
+			continue
+		fi
+		if [ ${#dirs[@]} -eq 0 ]; then
+			set_cell "$row" "$arch" "-"
+			continue
+		fi
+		build_patch "$arch" "$row" "${dirs[@]}"
+	done
+	# Every C file the patch touches must have been compiled on x86_64.
+	stale=""
+	for f in "${files[@]}"; do
+		[[ $f == *.c ]] || continue
+		local o=$BUILD/check-x86_64/${f%.c}.o
+		if [ ! -f "$o" ] || [ "$o" -ot "$SRC/$f" ]; then
+			stale+=" $f"
+		fi
+	done
+	if [ -n "$stale" ]; then
+		set_cell "$row" built "FAIL(not built)"
+		printf 'not compiled by any Kconfig/Makefile:%s\n' "$stale" >"$LOGS/$row-built.log"
+	else
+		set_cell "$row" built pass
+	fi
+	# checkpatch, on the patch as it would be mailed.
+	local cp=$LOGS/$row-checkpatch.log n
+	format_patch -1 --stdout "$c" >"$LOGS/$row.patch"
+	(cd "$SRC" && perl scripts/checkpatch.pl --strict --no-summary --showfile -q \
+		"$LOGS/$row.patch") >"$cp" 2>&1 || true
+	n=$(grep -cE '^(ERROR|WARNING|CHECK):|: (ERROR|WARNING|CHECK):' "$cp" || true)
+	if [ "$n" -gt 0 ]; then
+		set_cell "$row" checkpatch "FAIL($n)"
+	else
+		set_cell "$row" checkpatch pass
+	fi
+}
+
+# --- at a topic's head ------------------------------------------------------
+check_cocci() {
+	local row=$1
+	shift
+	local log=$LOGS/$row-cocci.log cocci opt req ver
+	: >"$log"
+	ver=$(spatch --version | head -n 1 | awk '{print $3}')
+	for cocci in $(find "$SRC/scripts/coccinelle" -name '*.cocci' | sort); do
+		grep -q 'virtual[[:space:]]\+report' "$cocci" || continue
+		req=$(grep 'Requires:' "$cocci" | cut -d: -f2 | tr -d ' ' || true)
+		if [ -n "$req" ] && ! printf '%s\n%s\n' "$req" "$ver" | sort -CV; then
+			continue
+		fi
+		opt=$(grep 'Options:' "$cocci" | cut -d: -f2 || true)
+		# shellcheck disable=SC2086
+		(cd "$SRC" && spatch -D report --no-show-diff --very-quiet --cocci-file "$cocci" \
+			$opt -I include -I arch/x86/include "$@" 2>/dev/null) >>"$log" || true
+	done
+	local n
+	n=$(grep -c . "$log" || true)
+	if [ "$n" -gt 0 ]; then
+		set_cell "$row" cocci "FAIL($n)"
+	else
+		set_cell "$row" cocci pass
+	fi
+}
+
+check_kdoc() {
+	local row=$1
+	shift
+	local log=$LOGS/$row-kdoc.log n
+	(cd "$SRC" && python3 scripts/kernel-doc -none -Wall "$@") >"$log" 2>&1 || true
+	n=$(grep -ciE 'warning|error' "$log" || true)
+	if [ "$n" -gt 0 ]; then
+		set_cell "$row" kdoc "FAIL($n)"
+	else
+		set_cell "$row" kdoc pass
+	fi
+}
+
+check_matrix() {
+	local row=$1 lane result="" bad=0 dir frag log sym line
+	while IFS= read -r line; do
+		lane=${line%%:*}
+		dir=$BUILD/check-x86_64-$lane
+		frag=$(fragment x86_64 "$lane")
+		log=$LOGS/$row-matrix-$lane.log
+		if [ "$lane" = module ]; then
+			# the per-patch x86_64 build is this lane
+			result+=" $lane:ok"
+			continue
+		fi
+		configure x86_64 "$lane"
+		# refused: the series' own symbols that exist ended up unset
+		local refused=1 any=0
+		while read -r sym; do
+			sym=${sym%%=*}
+			sym=${sym#CONFIG_}
+			sym_exists "$sym" || continue
+			any=1
+			grep -q "^CONFIG_$sym=" "$dir/.config" && refused=0
+		done < <(grep '^CONFIG_' "$CI_DIR/kconfig/driver.config")
+		if [ $any -eq 1 ] && [ $refused -eq 1 ]; then
+			result+=" $lane:refused"
+			continue
+		fi
+		if make -C "$SRC" O="$dir" -j"$JOBS" ARCH=x86_64 CC="ccache gcc" vmlinux modules >"$log" 2>&1; then
+			result+=" $lane:ok"
+		else
+			result+=" $lane:FAIL"
+			bad=1
+		fi
+	done < <(grep -E '^[a-z0-9-]+:' "$CI_DIR/kconfig/matrix.config")
+	printf '%s\n' "$result" >"$LOGS/$row-matrix.log"
+	if [ $bad -eq 1 ]; then
+		set_cell "$row" matrix "FAIL($(printf '%s' "$result" | tr ' ' '\n' | grep -c FAIL))"
+	else
+		set_cell "$row" matrix pass
+	fi
+}
+
+# HEAD_CHECKS picks the head checks to run (all by default); the workbench's
+# own tests use it to keep each test to what it is about.
+HEAD_CHECKS=${HEAD_CHECKS:-cocci kdoc matrix}
+head_check() {
+	[[ " $HEAD_CHECKS " == *" $1 "* ]]
+}
+
+check_head() {
+	local t=$1 row=$2 files cfiles
+	mapfile -t files < <(git -C "$SRC" diff --name-only --diff-filter=AMR \
+		"$(parent_of_topic "$t")" HEAD -- '*.c' '*.h')
+	cfiles=()
+	for f in "${files[@]}"; do
+		[[ $f == *.c ]] && cfiles+=("$f")
+	done
+	if ! head_check cocci; then
+		set_cell "$row" cocci "(skipped)"
+	elif [ ${#cfiles[@]} -gt 0 ]; then
+		check_cocci "$row" "${cfiles[@]}"
+	else
+		set_cell "$row" cocci "-"
+	fi
+	if ! head_check kdoc; then
+		set_cell "$row" kdoc "(skipped)"
+	elif [ ${#files[@]} -gt 0 ]; then
+		check_kdoc "$row" "${files[@]}"
+	else
+		set_cell "$row" kdoc "-"
+	fi
+	if head_check matrix; then
+		check_matrix "$row"
+	else
+		set_cell "$row" matrix "(skipped)"
+	fi
+}
+
+# --- main -------------------------------------------------------------------
+total=0
+for t in $want_topics; do
+	parent=$(parent_of_topic "$t")
+	n=$(kgit rev-list --count "$parent..refs/heads/$(topic_branch "$t")")
+	total=$((total + n))
+done
+if [ $PREPARE_ONLY -eq 1 ]; then
+	for arch in $ARCHES; do
+		prepare "$arch"
+	done
+	exit 0
+fi
+if [ "$total" -eq 0 ]; then
+	info "no patches in ${1:-the series}: nothing to check"
+	printf 'no patches to check\n' >"$REPORT"
+	exit 0
+fi
+for arch in $ARCHES; do
+	prepare "$arch"
+done
+start=$(date +%s)
+for t in $want_topics; do
+	parent=$(parent_of_topic "$t")
+	SERIES_FILES=()
+	i=0
+	commits=$(kgit rev-list --reverse "$parent..refs/heads/$(topic_branch "$t")")
+	[ -n "$commits" ] || continue
+	for c in $commits; do
+		i=$((i + 1))
+		row=$(printf '%s-%02d' "${t#*-}" "$i")
+		ROWS+=("$row")
+		SUBJ["$row"]=$(kgit log -1 --format=%s "$c")
+		t0=$(date +%s)
+		check_patch "$t" "$c" "$row"
+		info "$row: $(for col in $COLS; do printf '%s=%s ' "$col" "${CELL["$row|$col"]}"; done)($(($(date +%s) - t0)) s)"
+	done
+	hrow="${t#*-}-head"
+	ROWS+=("$hrow")
+	SUBJ["$hrow"]="(topic head)"
+	check_head "$t" "$hrow"
+done
+elapsed=$(($(date +%s) - start))
+
+{
+	printf '%-18s' patch
+	for col in $COLS $HEAD_COLS; do printf ' %-16s' "$col"; done
+	printf ' %s\n' subject
+	for row in "${ROWS[@]}"; do
+		printf '%-18s' "$row"
+		for col in $COLS $HEAD_COLS; do printf ' %-16s' "${CELL["$row|$col"]:-}"; done
+		printf ' %s\n' "${SUBJ["$row"]}"
+	done
+	printf '%d patch(es) checked in %d s; logs in %s\n' "$total" "$elapsed" "$LOGS"
+} | tee "$REPORT"
+if [ $failed -ne 0 ]; then
+	die "some checks failed (see the table above and $LOGS)"
+fi

@@ -1,0 +1,502 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+# usage: scripts/tests/run.sh [TEST...]
+# The workbench's own tests, on fixture series made here (never series/):
+# apply/export round trip, a patch that does not apply, dirty trees, unknown
+# topics, per-patch checks that must catch a checkpatch error, a build
+# break, a new W=1 warning, code no Makefile builds, a missing Kconfig
+# dependency and a missing sparse, a missing tool, and tree/rebase on a tiny
+# fake base package. Needs 'make tree' (and uses the prepared check builds).
+# Prints one line per test and ends with "N passed, N failed".
+. "$(dirname "$0")/../lib.sh"
+
+S=$TOP/scripts
+FIX=$BUILD/selftest
+load_base
+need_ktree
+REAL_KTREE=$KTREE
+mkdir -p "$FIX"
+
+passed=0
+failed=0
+declare -a FAILED_NAMES
+
+# --- fixture environment ------------------------------------------------------
+# A worktree of kernel-tree/ for the fixture topics (branches fixture/*), a
+# fixture series folder that is its own git repository, and a ci/ copy whose
+# driver symbol is the fixture driver's.
+fixture_env() {
+	export KTREE=$FIX/tree SERIES=$FIX/proj/series CI_DIR=$FIX/proj/ci
+	export BRANCH_PREFIX=fixture/ REPORT=$FIX/report.txt
+	export HEAD_CHECKS="kdoc"
+}
+
+reset_fixture() {
+	fixture_env
+	if ! git -C "$KTREE" rev-parse --git-dir >/dev/null 2>&1; then
+		git -C "$REAL_KTREE" worktree prune
+		rm -rf "$KTREE"
+		git -C "$REAL_KTREE" worktree add -q --detach "$KTREE" "refs/tags/$BASE_TAG"
+	fi
+	git -C "$KTREE" am --abort >/dev/null 2>&1 || true
+	git -C "$KTREE" rebase --abort >/dev/null 2>&1 || true
+	git -C "$KTREE" checkout -q --detach --force "refs/tags/$BASE_TAG"
+	git -C "$KTREE" clean -q -fd
+	git -C "$KTREE" for-each-ref --format='%(refname)' refs/heads/fixture/ |
+		while read -r r; do git -C "$KTREE" update-ref -d "$r"; done
+	rm -rf "$FIX/proj"
+	mkdir -p "$FIX/proj/series" "$FIX/proj/ci/kconfig"
+	cp "$TOP/ci/kconfig/base.config" "$TOP/ci/kconfig/x86_64.config" \
+		"$TOP/ci/kconfig/arm64.config" "$FIX/proj/ci/kconfig/"
+	echo 'CONFIG_DRM_FIXTURE=m' >"$FIX/proj/ci/kconfig/driver.config"
+	echo 'module:' >"$FIX/proj/ci/kconfig/matrix.config"
+	for t in 1-alpha 2-beta 3-gamma; do
+		mkdir -p "$SERIES/$t"
+		touch "$SERIES/$t/.keep"
+	done
+}
+
+# commit_fixture TOPIC SUBJECT: commit the fixture tree's changes as the
+# next patch of TOPIC's branch (exported to the series by the caller).
+commit_fixture() {
+	local t=$1 subj=$2
+	git -C "$KTREE" add -A
+	git -C "$KTREE" -c user.name="Fixture Dev" -c user.email=fixture@forseti.invalid \
+		commit -q -s -m "$subj" -m "This change exists only in the workbench's own tests; it
+checks that the workbench sees what it should."
+	git -C "$KTREE" branch -f "fixture/${t#*-}" HEAD
+}
+
+write_file() { # path (in the fixture tree), content on stdin
+	mkdir -p "$(dirname "$KTREE/$1")"
+	cat >"$KTREE/$1"
+}
+
+# The clean fixture series: a tiny driver in two patches (topic alpha), an
+# empty topic (beta), and one more patch (gamma).
+make_clean_series() {
+	reset_fixture
+	write_file drivers/gpu/drm/fixture/Kconfig <<'EOF'
+# SPDX-License-Identifier: GPL-2.0-only
+config DRM_FIXTURE
+	tristate "Workbench fixture driver"
+	depends on DRM
+	help
+	  A driver that exists only in the forseti workbench's own tests,
+	  to check that the per-patch checks see what they should. It is
+	  never posted and does nothing.
+
+	  If unsure, say N.
+EOF
+	write_file drivers/gpu/drm/fixture/Makefile <<'EOF'
+# SPDX-License-Identifier: GPL-2.0-only
+fixture-y := fixture_main.o
+obj-$(CONFIG_DRM_FIXTURE) += fixture.o
+EOF
+	write_file drivers/gpu/drm/fixture/fixture_main.c <<'EOF'
+// SPDX-License-Identifier: GPL-2.0-only
+/* Copyright 2026 The forseti authors */
+
+#include <linux/module.h>
+
+static int __init fixture_init(void)
+{
+	return 0;
+}
+module_init(fixture_init);
+
+static void __exit fixture_exit(void)
+{
+}
+module_exit(fixture_exit);
+
+MODULE_DESCRIPTION("forseti workbench fixture");
+MODULE_LICENSE("GPL");
+EOF
+	sed -i 's|^source "drivers/gpu/drm/panthor/Kconfig"$|&\nsource "drivers/gpu/drm/fixture/Kconfig"|' \
+		"$KTREE/drivers/gpu/drm/Kconfig"
+	sed -i 's|^obj-$(CONFIG_DRM_PANTHOR) += panthor/$|&\nobj-$(CONFIG_DRM_FIXTURE) += fixture/|' \
+		"$KTREE/drivers/gpu/drm/Makefile"
+	python3 - "$KTREE/MAINTAINERS" <<'EOF'
+import sys
+p = sys.argv[1]
+s = open(p).read()
+entry = ("DRM DRIVER FOR FIXTURES\n"
+         "M:\tFixture Dev <fixture@forseti.invalid>\n"
+         "S:\tMaintained\n"
+         "F:\tdrivers/gpu/drm/fixture/\n\n")
+s = s.replace("DRM DRIVER FOR GENERIC EDP PANELS\n", entry + "DRM DRIVER FOR GENERIC EDP PANELS\n", 1)
+open(p, "w").write(s)
+EOF
+	commit_fixture 1-alpha "drm/fixture: add a fixture driver"
+	write_file drivers/gpu/drm/fixture/fixture_util.c <<'EOF'
+// SPDX-License-Identifier: GPL-2.0-only
+/* Copyright 2026 The forseti authors */
+
+#include "fixture.h"
+
+/**
+ * fixture_twice() - Double a value
+ * @v: the value
+ *
+ * Return: @v times two.
+ */
+int fixture_twice(int v)
+{
+	return 2 * v;
+}
+EOF
+	write_file drivers/gpu/drm/fixture/fixture.h <<'EOF'
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Copyright 2026 The forseti authors */
+
+#ifndef FIXTURE_H
+#define FIXTURE_H
+
+int fixture_twice(int v);
+
+#endif
+EOF
+	sed -i 's/^fixture-y := fixture_main.o$/fixture-y := fixture_main.o fixture_util.o/' \
+		"$KTREE/drivers/gpu/drm/fixture/Makefile"
+	commit_fixture 1-alpha "drm/fixture: add a helper"
+	sed -i 's/^#include <linux\/module.h>$/&\n\n#include "fixture.h"/' \
+		"$KTREE/drivers/gpu/drm/fixture/fixture_main.c"
+	sed -i 's/^\treturn 0;$/\treturn fixture_twice(0);/' \
+		"$KTREE/drivers/gpu/drm/fixture/fixture_main.c"
+	git -C "$KTREE" branch -f fixture/beta HEAD
+	commit_fixture 3-gamma "drm/fixture: use the helper at init"
+	git -C "$KTREE" checkout -q --detach "refs/tags/$BASE_TAG"
+	"$S/export.sh" >/dev/null
+	(cd "$FIX/proj" && git init -q && git add -A &&
+		git -c user.name=t -c user.email=t@t commit -q -m fixture)
+}
+
+# add_bad_patch SUBJECT: one more patch on gamma, made by the caller's
+# edits in a function passed as $2.
+add_bad_patch() {
+	local subj=$1 edit=$2
+	"$S/apply.sh" >/dev/null 2>&1
+	git -C "$KTREE" checkout -q "fixture/gamma"
+	"$edit"
+	commit_fixture 3-gamma "$subj"
+	git -C "$KTREE" checkout -q --detach "refs/tags/$BASE_TAG"
+	"$S/export.sh" >/dev/null
+}
+
+# cell ROW COL: the value of a cell of the last check's table.
+cell() {
+	awk -F'\t' -v r="$1" -v c="$2" '$1 == r && $2 == c { print $3 }' "$REPORT.tsv"
+}
+
+# --- the tests ------------------------------------------------------------------
+t_apply_export_roundtrip() {
+	make_clean_series
+	"$S/apply.sh" >"$FIX/out" 2>&1 || return 1
+	[ "$(git -C "$KTREE" rev-list --count "refs/tags/$BASE_TAG..fixture/alpha")" = 2 ] || return 1
+	[ "$(git -C "$KTREE" rev-parse fixture/beta)" = "$(git -C "$KTREE" rev-parse fixture/alpha)" ] || return 1
+	[ "$(git -C "$KTREE" rev-list --count "fixture/beta..fixture/gamma")" = 1 ] || return 1
+	"$S/export.sh" >"$FIX/out" 2>&1 || return 1
+	[ -z "$(git -C "$FIX/proj" status --porcelain)" ] || return 1
+	# and again, from branches made by a second apply
+	"$S/apply.sh" >"$FIX/out" 2>&1 && "$S/export.sh" >"$FIX/out" 2>&1 || return 1
+	[ -z "$(git -C "$FIX/proj" status --porcelain)" ]
+}
+
+t_apply_names_patch_that_does_not_apply() {
+	make_clean_series
+	# a gamma patch whose context is not in the tree
+	sed -i 's/^ #include <linux\/module.h>$/ #include <linux\/modulex.h>/' "$SERIES"/3-gamma/0001-*.patch
+	if "$S/apply.sh" >"$FIX/out" 2>&1; then return 1; fi
+	grep -q "topic 3-gamma: patch 0001-drm-fixture-use-the-helper-at-init.patch does not apply" "$FIX/out" || return 1
+	git -C "$KTREE" am --abort && [ -z "$(git -C "$KTREE" status --porcelain)" ]
+}
+
+t_apply_rejects_corrupt_patch() {
+	make_clean_series
+	printf 'this is not a patch\n' >"$SERIES/2-beta/0001-garbage.patch"
+	if "$S/apply.sh" >"$FIX/out" 2>&1; then return 1; fi
+	grep -q "topic 2-beta: patch 0001-garbage.patch does not apply" "$FIX/out" || return 1
+	# git am may not even have started on a file that is no patch
+	git -C "$KTREE" am --abort >/dev/null 2>&1 || true
+	[ -z "$(git -C "$KTREE" status --porcelain)" ]
+}
+
+t_apply_export_refuse_dirty_tree() {
+	make_clean_series
+	"$S/apply.sh" >/dev/null 2>&1 || return 1
+	echo '/* uncommitted */' >>"$KTREE/drivers/gpu/drm/fixture/fixture_main.c"
+	if "$S/apply.sh" >"$FIX/out" 2>&1; then return 1; fi
+	grep -q "uncommitted changes" "$FIX/out" || return 1
+	if "$S/export.sh" >"$FIX/out" 2>&1; then return 1; fi
+	grep -q "uncommitted changes" "$FIX/out" || return 1
+	# the work is still there
+	grep -q 'uncommitted' "$KTREE/drivers/gpu/drm/fixture/fixture_main.c"
+}
+
+t_apply_keeps_unexported_commits() {
+	make_clean_series
+	"$S/apply.sh" >/dev/null 2>&1 || return 1
+	git -C "$KTREE" checkout -q fixture/gamma
+	echo '# more' >>"$KTREE/drivers/gpu/drm/fixture/Makefile"
+	git -C "$KTREE" commit -q -a -m "not exported"
+	local lost
+	lost=$(git -C "$KTREE" rev-parse HEAD)
+	"$S/apply.sh" >"$FIX/out" 2>&1 || return 1
+	grep -q "kept as refs/forseti-backup/" "$FIX/out" || return 1
+	git -C "$KTREE" for-each-ref --format='%(objectname)' refs/forseti-backup/ | grep -q "$lost"
+}
+
+t_unknown_topic() {
+	make_clean_series
+	if "$S/check.sh" nosuch >"$FIX/out" 2>&1; then return 1; fi
+	grep -q "unknown topic 'nosuch'" "$FIX/out"
+}
+
+t_check_clean_series_passes() {
+	make_clean_series
+	"$S/apply.sh" >/dev/null 2>&1 || return 1
+	"$S/check.sh" >"$FIX/out" 2>&1 || { cat "$FIX/out" >&2; return 1; }
+	[ "$(cell alpha-01 x86_64)" = pass ] && [ "$(cell alpha-01 arm64)" = pass ] &&
+		[ "$(cell alpha-02 checkpatch)" = pass ] && [ "$(cell gamma-01 built)" = pass ] &&
+		[ "$(cell alpha-head kdoc)" = pass ]
+}
+
+edit_checkpatch_error() {
+	sed -i 's/^\treturn fixture_twice(0);$/\treturn fixture_twice(0);   /' \
+		"$KTREE/drivers/gpu/drm/fixture/fixture_main.c"
+}
+t_check_catches_checkpatch_error() {
+	make_clean_series
+	add_bad_patch "drm/fixture: add trailing whitespace" edit_checkpatch_error
+	"$S/apply.sh" >/dev/null 2>&1 || return 1
+	if "$S/check.sh" gamma >"$FIX/out" 2>&1; then return 1; fi
+	[[ "$(cell gamma-02 checkpatch)" == FAIL* ]] && [ "$(cell gamma-01 checkpatch)" = pass ] &&
+		grep -q 'trailing whitespace' "$BUILD/check-logs/gamma-02-checkpatch.log"
+}
+
+edit_build_break() {
+	sed -i 's/^\treturn 2 \* v;$/\treturn 2 * v +;/' "$KTREE/drivers/gpu/drm/fixture/fixture_util.c"
+}
+t_check_catches_build_break() {
+	make_clean_series
+	add_bad_patch "drm/fixture: break the build" edit_build_break
+	"$S/apply.sh" >/dev/null 2>&1 || return 1
+	if "$S/check.sh" gamma >"$FIX/out" 2>&1; then return 1; fi
+	[[ "$(cell gamma-02 x86_64)" == "FAIL(build)" ]] && [[ "$(cell gamma-02 arm64)" == "FAIL(build)" ]] &&
+		[ "$(cell gamma-01 x86_64)" = pass ]
+}
+
+edit_w1_warning() {
+	cat >>"$KTREE/drivers/gpu/drm/fixture/fixture_util.c" <<'EOF'
+
+/**
+ * fixture_thrice() - Triple a value
+ * @v: the value
+ *
+ * Return: @v times three.
+ */
+int fixture_thrice(int v)
+{
+	return 3 * v;
+}
+EOF
+}
+t_check_catches_new_w1_warning() {
+	make_clean_series
+	add_bad_patch "drm/fixture: add a function without a prototype" edit_w1_warning
+	"$S/apply.sh" >/dev/null 2>&1 || return 1
+	if "$S/check.sh" gamma >"$FIX/out" 2>&1; then return 1; fi
+	[[ "$(cell gamma-02 x86_64)" == FAIL*new* ]] && [[ "$(cell gamma-02 arm64)" == FAIL*new* ]] &&
+		grep -q 'missing-prototypes' "$BUILD/check-logs/gamma-02-arm64.new" &&
+		[ "$(cell gamma-02 checkpatch)" = pass ]
+}
+
+edit_not_built() {
+	write_file drivers/gpu/drm/fixture/fixture_orphan.c <<'EOF'
+// SPDX-License-Identifier: GPL-2.0-only
+/* Copyright 2026 The forseti authors */
+
+#include "fixture.h"
+
+/**
+ * fixture_orphan() - Nothing builds this
+ *
+ * Return: zero.
+ */
+int fixture_orphan(void)
+{
+	return 0;
+}
+EOF
+}
+t_check_reports_code_not_built() {
+	make_clean_series
+	add_bad_patch "drm/fixture: add a file no Makefile builds" edit_not_built
+	"$S/apply.sh" >/dev/null 2>&1 || return 1
+	if "$S/check.sh" gamma >"$FIX/out" 2>&1; then return 1; fi
+	[ "$(cell gamma-02 built)" = "FAIL(not built)" ] &&
+		grep -q fixture_orphan.c "$BUILD/check-logs/gamma-02-built.log"
+}
+
+edit_missing_kconfig_dep() {
+	sed -i 's/^#include <linux\/module.h>$/#include <linux\/clk-provider.h>\n&/' \
+		"$KTREE/drivers/gpu/drm/fixture/fixture_main.c"
+	sed -i 's/^\treturn fixture_twice(0);$/\treturn devm_clk_hw_register(NULL, NULL) + fixture_twice(0);/' \
+		"$KTREE/drivers/gpu/drm/fixture/fixture_main.c"
+}
+t_check_matrix_catches_missing_kconfig_dependency() {
+	make_clean_series
+	add_bad_patch "drm/fixture: register a clock without depending on COMMON_CLK" edit_missing_kconfig_dep
+	echo 'no-common-clk: CONFIG_COMMON_CLK=n' >>"$CI_DIR/kconfig/matrix.config"
+	"$S/apply.sh" >/dev/null 2>&1 || return 1
+	if HEAD_CHECKS=matrix "$S/check.sh" gamma >"$FIX/out" 2>&1; then return 1; fi
+	[ "$(cell gamma-02 x86_64)" = pass ] && [[ "$(cell gamma-head matrix)" == FAIL* ]] &&
+		grep -q 'no-common-clk:FAIL' "$BUILD/check-logs/gamma-head-matrix.log"
+}
+
+t_check_fails_without_working_sparse() {
+	make_clean_series
+	"$S/apply.sh" >/dev/null 2>&1 || return 1
+	mkdir -p "$FIX/oldsparse/bin"
+	printf '#!/bin/sh\nexit 1\n' >"$FIX/oldsparse/bin/sparse"
+	chmod +x "$FIX/oldsparse/bin/sparse"
+	# a file that changes so the patch's objects are rebuilt and checked
+	touch "$BUILD/check-src/drivers/gpu/drm/fixture/fixture_util.c" 2>/dev/null || true
+	if TOOLS=$FIX/oldsparse "$S/check.sh" alpha >"$FIX/out" 2>&1; then return 1; fi
+	[ "$(cell alpha-01 x86_64)" = "FAIL(no sparse)" ]
+}
+
+t_missing_tool_is_named() {
+	make_clean_series
+	mkdir -p "$FIX/nospatch"
+	rm -f "$FIX/nospatch"/*
+	local f
+	for f in /usr/local/bin/* /usr/bin/*; do
+		[ "$(basename "$f")" = spatch ] && continue
+		ln -sf "$f" "$FIX/nospatch/"
+	done
+	if PATH=$FIX/nospatch "$S/check.sh" >"$FIX/out" 2>&1; then return 1; fi
+	grep -q "missing tool 'spatch' (Debian package 'coccinelle')" "$FIX/out"
+}
+
+# --- tree and rebase, on a tiny fake base package --------------------------------
+# mkdeb VERSION CONTENT: a linux-source-like .deb whose tarball holds a
+# three-file "tree" with CONTENT in its file.c.
+mkdeb() {
+	local ver=$1 content=$2 d=$FIX/deb-$1
+	rm -rf "$d"
+	mkdir -p "$d/src/linux-source-0.1" "$d/pkg/DEBIAN" "$d/pkg/usr/src"
+	printf 'VERSION = 0\nPATCHLEVEL = 1\nSUBLEVEL = 0\n' >"$d/src/linux-source-0.1/Makefile"
+	printf '%s\n' "$content" >"$d/src/linux-source-0.1/file.c"
+	printf '/*\n!/debian/\n' >"$d/src/linux-source-0.1/.gitignore"
+	tar -C "$d/src" -cJf "$d/pkg/usr/src/linux-source-0.1.tar.xz" linux-source-0.1
+	printf 'Package: linux-source-0.1\nVersion: %s\nArchitecture: all\nMaintainer: t <t@t>\nDescription: fixture\n' \
+		"$ver" >"$d/pkg/DEBIAN/control"
+	dpkg-deb -Zxz --build "$d/pkg" "$d/fixture.deb" >/dev/null
+	printf '%s\n' "$d/fixture.deb"
+}
+
+tiny_env() {
+	export KTREE=$FIX/tiny/tree SERIES=$FIX/tiny/series BASE_FILE=$FIX/tiny/BASE
+	export BRANCH_PREFIX="" CI_DIR=$FIX/tiny/ci
+	rm -rf "$FIX/tiny"
+	mkdir -p "$FIX/tiny/series/1-one" "$FIX/tiny/series/2-two"
+	DEB1=$(mkdeb 0.1-1 "$(printf 'int a = 1;\nint b;\nint c;\nint d;\nint e = 1;')")
+	local sha
+	sha=$(dpkg-deb --fsys-tarfile "$DEB1" | tar -xO ./usr/src/linux-source-0.1.tar.xz | sha256sum | cut -d' ' -f1)
+	cat >"$BASE_FILE" <<EOF
+BASE_PACKAGE=linux-source-0.1
+BASE_VERSION=0.1-1
+BASE_SUITE=trixie-backports
+BASE_TARBALL=usr/src/linux-source-0.1.tar.xz
+BASE_SHA256=$sha
+EOF
+}
+
+t_tree_imports_base_and_second_run_does_nothing() {
+	tiny_env
+	FORSETI_DEB=$DEB1 "$S/tree.sh" >"$FIX/out" 2>&1 || return 1
+	git -C "$KTREE" rev-parse -q --verify refs/tags/base/0.1-1 >/dev/null || return 1
+	# git sees the files despite Debian's "/*" ignore rule
+	[ "$(git -C "$KTREE" ls-files | sort | tr '\n' ' ')" = ".gitignore Makefile file.c " ] || return 1
+	FORSETI_DEB=$DEB1 "$S/tree.sh" >"$FIX/out" 2>&1 || return 1
+	grep -q "nothing to do" "$FIX/out"
+}
+
+t_tree_rejects_wrong_sha256() {
+	tiny_env
+	sed -i 's/^BASE_SHA256=.*/BASE_SHA256=0000/' "$BASE_FILE"
+	if FORSETI_DEB=$DEB1 "$S/tree.sh" >"$FIX/out" 2>&1; then return 1; fi
+	grep -q "has sha256 .*, $BASE_FILE records 0000" "$FIX/out" && [ ! -d "$KTREE/.git" ]
+}
+
+t_tree_says_what_to_bump_when_version_left_archive() {
+	tiny_env
+	sed -i -e 's/^BASE_PACKAGE=.*/BASE_PACKAGE=linux-source-7.3/' \
+		-e 's/^BASE_VERSION=.*/BASE_VERSION=7.3.0-0~gone1/' "$BASE_FILE"
+	if DOWNLOADS=$FIX/tiny/dl "$S/tree.sh" >"$FIX/out" 2>&1; then return 1; fi
+	grep -q "linux-source-7.3=7.3.0-0~gone1 has left trixie-backports .*bump BASE_VERSION" "$FIX/out"
+}
+
+# tiny_series: topic one changes file.c's first line, topic two adds a file.
+tiny_series() {
+	FORSETI_DEB=$DEB1 "$S/tree.sh" >/dev/null 2>&1 || return 1
+	git -C "$KTREE" checkout -q --detach base/0.1-1
+	sed -i "s/^int a = 1;$/int a = 2;/" "$KTREE/file.c"
+	git -C "$KTREE" commit -q -a -s -m "file: set a to 2"
+	git -C "$KTREE" branch -f one HEAD
+	echo 'int b;' >"$KTREE/other.c"
+	git -C "$KTREE" add other.c
+	git -C "$KTREE" commit -q -s -m "other: add b"
+	git -C "$KTREE" branch -f two HEAD
+	git -C "$KTREE" checkout -q --detach base/0.1-1
+	"$S/export.sh" >/dev/null && "$S/apply.sh" >/dev/null 2>&1
+}
+
+t_rebase_clean_bump() {
+	tiny_env
+	tiny_series || return 1
+	local deb2
+	deb2=$(mkdeb 0.1-2 "$(printf 'int a = 1;\nint b;\nint c;\nint d;\nint e = 5;')")
+	FORSETI_DEB=$deb2 NO_CHECK=1 "$S/rebase.sh" 0.1-2 >"$FIX/out" 2>&1 || return 1
+	grep -q '^BASE_VERSION=0.1-2$' "$BASE_FILE" || return 1
+	git -C "$KTREE" merge-base --is-ancestor base/0.1-2 two || return 1
+	[ "$(git -C "$KTREE" show two:file.c)" = "$(printf 'int a = 2;\nint b;\nint c;\nint d;\nint e = 5;')" ] || return 1
+	grep -q 'int a = 2' "$SERIES"/1-one/0001-*.patch
+}
+
+t_rebase_conflict_names_topic_and_patch() {
+	tiny_env
+	tiny_series || return 1
+	local deb2
+	deb2=$(mkdeb 0.1-2 "$(printf 'int a = 3;\nint b;\nint c;\nint d;\nint e = 1;')")
+	if FORSETI_DEB=$deb2 NO_CHECK=1 "$S/rebase.sh" 0.1-2 >"$FIX/out" 2>&1; then return 1; fi
+	grep -q 'topic 1-one: patch "file: set a to 2" conflicts on base/0.1-2' "$FIX/out" || return 1
+	grep -q '^BASE_VERSION=0.1-1$' "$BASE_FILE" || return 1
+	git -C "$KTREE" rebase --abort && [ "$(git -C "$KTREE" show one:file.c | head -n 1)" = 'int a = 2;' ]
+}
+
+t_rebase_rejects_bad_version() {
+	tiny_env
+	tiny_series || return 1
+	if NO_CHECK=1 "$S/rebase.sh" "not a version" >"$FIX/out" 2>&1; then return 1; fi
+	grep -q 'is not a Debian version' "$FIX/out"
+}
+
+# --- runner -----------------------------------------------------------------------
+ALL=$(declare -F | awk '{print $3}' | grep '^t_')
+[ $# -eq 0 ] || ALL="$*"
+for t in $ALL; do
+	name=${t#t_}
+	start=$(date +%s)
+	if (set +e; [ -z "${TRACE:-}" ] || set -x; "$t") >"$FIX/$name.log" 2>&1; then
+		printf 'PASS %s (%d s)\n' "$name" $(($(date +%s) - start))
+		passed=$((passed + 1))
+	else
+		printf 'FAIL %s (%d s): see %s and %s\n' "$name" $(($(date +%s) - start)) "$FIX/$name.log" "$FIX/out"
+		failed=$((failed + 1))
+	fi
+done
+printf '%d passed, %d failed\n' "$passed" "$failed"
+[ "$failed" -eq 0 ]

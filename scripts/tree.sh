@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+# usage: scripts/tree.sh
+# Install the tools the workbench needs, a sparse new enough for the base,
+# and make kernel-tree/ a git repository holding the pinned base source as
+# one tagged commit. A second run checks and does nothing.
+. "$(dirname "$0")/lib.sh"
+
+[ $# -eq 0 ] || die "usage: scripts/tree.sh (it takes no arguments)"
+
+# command:Debian package, for everything the scripts and checks run.
+TOOL_PKGS="gcc:gcc make:make bc:bc flex:flex bison:bison git:git xz:xz-utils
+perl:perl python3:python3 ccache:ccache aarch64-linux-gnu-gcc:gcc-aarch64-linux-gnu
+spatch:coccinelle ocaml:ocaml-nox b4:b4 dpkg-source:dpkg-dev
+pkg-config:pkg-config cpio:cpio depmod:kmod"
+# Libraries, checked through dpkg.
+LIB_PKGS="libelf-dev libssl-dev libdrm-dev"
+
+install_tools() {
+	local missing="" pair cmd pkg
+	for pair in $TOOL_PKGS; do
+		cmd=${pair%%:*}
+		pkg=${pair#*:}
+		command -v "$cmd" >/dev/null 2>&1 || missing+=" $pkg"
+	done
+	for pkg in $LIB_PKGS; do
+		dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'ok installed' ||
+			missing+=" $pkg"
+	done
+	[ -n "$missing" ] || return 1
+	info "installing from Debian:$missing"
+	[ "$(id -u)" -eq 0 ] || die "packages missing ($missing) and not root: install them with apt-get"
+	mkdir -p "$BUILD"
+	if ! apt-get -q update >"$BUILD/apt-update.log" 2>&1; then
+		die "apt-get update failed (no network?): see $BUILD/apt-update.log"
+	fi
+	# shellcheck disable=SC2086
+	DEBIAN_FRONTEND=noninteractive apt-get -q install -y --no-install-recommends $missing \
+		>"$BUILD/apt-install.log" 2>&1 ||
+		die "apt-get install$missing failed: see $BUILD/apt-install.log"
+	return 0
+}
+
+# The base tree needs sparse >= 0.6.5 (__typeof_unqual__); Debian 12 has
+# 0.6.4. Build Debian sid's source package into the build folder only.
+# Debian's 0.6.5~rc1 still calls itself 0.6.4, so test the feature itself.
+sparse_ok() {
+	[ -x "$SPARSE" ] || return 1
+	printf 'static const int x;\nstatic __typeof_unqual__(x) y;\n' >"$TOOLS/probe.c"
+	"$SPARSE" "$TOOLS/probe.c" 2>&1 | grep -q 'typeof_unqual' && return 1
+	"$SPARSE" "$TOOLS/probe.c" >/dev/null 2>&1
+}
+
+build_sparse() {
+	local dir=$TOOLS/src
+	info "building sparse from Debian's source package"
+	apt_update_private "$BASE_SUITE"
+	rm -rf "$dir"
+	mkdir -p "$dir" "$TOOLS/bin"
+	(cd "$dir" && apt-get "${APT_OPTS[@]}" -q source sparse >"$dir/source.log" 2>&1) ||
+		die "apt-get source sparse failed: see $dir/source.log"
+	local sdir
+	sdir=$(find "$dir" -maxdepth 1 -mindepth 1 -type d -name 'sparse-*' | head -n 1)
+	[ -n "$sdir" ] || die "apt-get source sparse unpacked nothing in $dir"
+	make -C "$sdir" -j"$(nproc)" sparse CC=gcc HAVE_GTK=no HAVE_LLVM=no HAVE_SQLITE=no \
+		>"$dir/build.log" 2>&1 || die "building sparse failed: see $dir/build.log"
+	cp "$sdir/sparse" "$SPARSE"
+	sparse_ok || die "$SPARSE does not understand __typeof_unqual__ (too old for the base)"
+}
+
+did=""
+load_base
+mkdir -p "$BUILD"
+install_tools && did+=" tools"
+if ! sparse_ok; then
+	build_sparse
+	did+=" sparse"
+fi
+if [ -d "$KTREE/.git" ] && kgit rev-parse -q --verify "refs/tags/$BASE_TAG" >/dev/null; then
+	:
+else
+	deb=$(deb_of "$BASE_VERSION")
+	tarball=$(tarball_of "$deb" "$BASE_SHA256")
+	import_base "$BASE_VERSION" "$tarball"
+	did+=" base"
+fi
+if [ -z "$did" ]; then
+	info "nothing to do: tools installed, sparse at $SPARSE, $KTREE at $BASE_TAG"
+else
+	info "done:$did; $KTREE at $BASE_TAG"
+fi
