@@ -5,7 +5,8 @@ TOPIC ?=
 BASE ?=
 DRIVER ?= panthor
 
-.PHONY: all help tree apply export check rebase test selftest sim-test kunit bench-jobqueue
+.PHONY: all help tree apply export check rebase test selftest sim-test kunit bench-jobqueue \
+	send reroll bisect status
 
 all: tree apply check
 
@@ -18,6 +19,13 @@ help:
 	@echo 'make rebase BASE=v    move the stack onto Debian linux-source version v'
 	@echo 'make test             everything CI runs; ends with "N passed, N failed"'
 	@echo 'make selftest         the workbench scripts own tests only'
+	@echo 'make send TOPIC=t [DRY_RUN=1] [OUT=dir] [VERIFY=1]  mail a topic (b4-ready)'
+	@echo 'make reroll TOPIC=t   start vN+1 with a range-diff in the changelog'
+	@echo 'make bisect GOOD=r BAD=r [TEST=cmd]  first bad patch and its topic'
+	@echo 'make status UPSTREAM=tree|mbox [REF=b] [UPDATE=1]  what has merged'
+	@echo 'make sim-test [DRIVER=panthor|forseti]  the uAPI tests on the simulated GPU (UML)'
+	@echo 'make kunit            the KUnit suites of the landed topics (UML)'
+	@echo 'make bench-jobqueue [TREE=dir]  drm_jobqueue against drm_sched, figures'
 
 tree:
 	@scripts/tree.sh
@@ -39,3 +47,26 @@ selftest:
 
 test:
 	@scripts/test.sh
+
+send:
+	@scripts/send.sh $(if $(filter 1 yes,$(DRY_RUN)),--dry-run) $(if $(OUT),--out "$(OUT)") $(if $(filter 1 yes,$(VERIFY)),--verify) $(if $(filter 1 yes,$(YES)),--yes) "$(TOPIC)"
+
+reroll:
+	@scripts/reroll.sh "$(TOPIC)"
+
+# TEST is taken from the environment (make exports command-line
+# variables), so the quotes inside it survive.
+bisect:
+	@scripts/bisect.sh "$(GOOD)" "$(BAD)" $${TEST:+"$$TEST"}
+
+status:
+	@scripts/status.sh $(if $(filter 1 yes,$(UPDATE)),--update-roadmap) "$(UPSTREAM)" $(if $(REF),"$(REF)")
+
+sim-test:
+	@scripts/sim-test.sh $(DRIVER)
+
+kunit:
+	@scripts/kunit.sh
+
+bench-jobqueue:
+	@scripts/bench-jobqueue.sh $(TREE)

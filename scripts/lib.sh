@@ -277,3 +277,258 @@ format_patch() {
 		-c format.outputDirectory= -c format.forceInBodyFrom=false \
 		format-patch --zero-commit --no-signature --stat=80 -O/dev/null "$@"
 }
+
+# --- posting: cover letters, their metadata, the sent records ---------------
+# (send.sh, reroll.sh, status.sh). cover-letters/<N-topic>.txt is the cover
+# letter (title, blank line, body, then "Changes in vN:" sections, newest
+# first); cover-letters/<N-topic>.meta holds "change-id: ..." and
+# "version: N". sent/<N-topic>/vN/ records what a real send mailed.
+SENT=${SENT:-$TOP/sent}
+ROADMAP=${ROADMAP:-$TOP/ROADMAP}
+
+cover_of() { printf '%s/%s.txt\n' "$COVERS" "$1"; }
+meta_of() { printf '%s/%s.meta\n' "$COVERS" "$1"; }
+
+# meta_get TOPIC KEY: a value of the topic's .meta (empty when unset).
+meta_get() {
+	local f
+	f=$(meta_of "$1")
+	[ -f "$f" ] || return 0
+	sed -n "s/^$2:[[:space:]]*//p" "$f" | tail -n 1
+}
+
+# meta_set TOPIC KEY VALUE: set (or add) one line of the topic's .meta.
+meta_set() {
+	local f
+	f=$(meta_of "$1")
+	[ -f "$f" ] || printf '# b4 change-id and version of topic %s (make send / make reroll)\n' "$1" >"$f"
+	if grep -q "^$2:" "$f"; then
+		sed -i "s|^$2:.*|$2: $3|" "$f"
+	else
+		printf '%s: %s\n' "$2" "$3" >>"$f"
+	fi
+}
+
+# topic_version TOPIC: the version being prepared (1 until a reroll).
+topic_version() {
+	local v
+	v=$(meta_get "$1" version)
+	printf '%s\n' "${v:-1}"
+}
+
+# need_cover TOPIC: the cover letter exists and has a title line, then a
+# blank line.
+need_cover() {
+	local c
+	c=$(cover_of "$1")
+	[ -f "$c" ] || die "topic $1: no cover letter $c (first line the title, a blank line, then the body)"
+	[ -n "$(sed -n '1p' "$c" | tr -d '[:space:]')" ] && [ -z "$(sed -n '2p' "$c" | tr -d '[:space:]')" ] ||
+		die "$c: the first line must be the title and the second one blank"
+}
+
+# The commits of vN of a topic as posted: refs/forseti/posted/<topic>/vN
+# (its tip) and .../vN-base (the commit it stacked on), under the branch
+# prefix (the workbench's tests use one) so fixtures never touch them.
+posted_ref() { printf 'refs/forseti/posted/%s%s/v%s\n' "$BRANCH_PREFIX" "$1" "$2"; }
+
+# am_index REPO COMMIT MBOX: apply the patches of MBOX on COMMIT in REPO
+# with a private index (no checkout, no worktree), as git am would; print
+# the new tip. Mails without a diff (cover letters) are skipped. Fails on a
+# patch that does not apply.
+am_index() {
+	local repo=$1 tip=$2 mbox=$3 d m tree an ae ad subj
+	d=$(mktemp -d "${TMPDIR:-/tmp}/forseti-am.XXXXXX")
+	git mailsplit -o"$d" "$mbox" >/dev/null || { rm -rf "$d"; return 1; }
+	for m in "$d"/[0-9]*; do
+		[ -e "$m" ] || continue
+		git mailinfo "$m.msg" "$m.diff" <"$m" >"$m.info" || { rm -rf "$d"; return 1; }
+		[ -s "$m.diff" ] || continue
+		an=$(sed -n 's/^Author: //p' "$m.info")
+		ae=$(sed -n 's/^Email: //p' "$m.info")
+		ad=$(sed -n 's/^Date: //p' "$m.info")
+		subj=$(sed -n 's/^Subject: //p' "$m.info")
+		if ! GIT_INDEX_FILE=$d/index git -C "$repo" read-tree "$tip" ||
+			! GIT_INDEX_FILE=$d/index git -C "$repo" apply --cached "$m.diff" 2>"$d/err"; then
+			cat "$d/err" >&2
+			rm -rf "$d"
+			return 1
+		fi
+		tree=$(GIT_INDEX_FILE=$d/index git -C "$repo" write-tree)
+		{ printf '%s\n\n' "$subj"; cat "$m.msg"; } >"$m.log"
+		tip=$(GIT_AUTHOR_NAME=$an GIT_AUTHOR_EMAIL=$ae GIT_AUTHOR_DATE=$ad \
+			git -C "$repo" commit-tree "$tree" -p "$tip" -F "$m.log") || { rm -rf "$d"; return 1; }
+	done
+	rm -rf "$d"
+	printf '%s\n' "$tip"
+}
+
+# posted_range TOPIC N: "BASE TIP" of vN as posted, from the refs that
+# send/reroll keep in the kernel tree, or else rebuilt from the sent record
+# (sent/<topic>/vN/series.mbox) on the topic's current parent, then on the
+# base. Fails when neither exists or the record no longer applies.
+posted_range() {
+	local t=$1 n=$2 r b tip mbox
+	r=$(posted_ref "$t" "$n")
+	if kgit rev-parse -q --verify "$r" >/dev/null && kgit rev-parse -q --verify "$r-base" >/dev/null; then
+		printf '%s %s\n' "$(kgit rev-parse "$r-base")" "$(kgit rev-parse "$r")"
+		return 0
+	fi
+	mbox=$SENT/$t/v$n/series.mbox
+	[ -f "$mbox" ] || return 1
+	for b in "$(parent_of_topic "$t")" "refs/tags/$BASE_TAG"; do
+		b=$(kgit rev-parse -q --verify "$b^{commit}") || continue
+		if tip=$(am_index "$KTREE" "$b" "$mbox" 2>/dev/null); then
+			kgit update-ref "$r-base" "$b"
+			kgit update-ref "$r" "$tip"
+			printf '%s %s\n' "$b" "$tip"
+			return 0
+		fi
+	done
+	return 1
+}
+
+# cover_changelog FILE VERSION PREV RANGEDIFF-FILE [new [LINK]]: with "new",
+# add a "Changes in vVERSION:" section (with an EDITME line to replace, and
+# "- Link to vPREV: LINK" when given) before the
+# older ones; then set its "Range-diff against vPREV:" block to the file's
+# text (replacing the block a reroll or an earlier send wrote).
+cover_changelog() {
+	python3 - "$@" <<'PYEOF'
+import re, sys
+path, ver, prev, rdfile = sys.argv[1:5]
+new = len(sys.argv) > 5 and sys.argv[5] == "new"
+link = sys.argv[6] if len(sys.argv) > 6 else ""
+lines = open(path).read().rstrip("\n").split("\n")
+rd = open(rdfile).read().rstrip("\n")
+head = re.compile(r"^Changes in v(\d+):\s*$")
+starts = [i for i, l in enumerate(lines) if head.match(l)]
+if new:
+    if any(head.match(lines[i]).group(1) == ver for i in starts):
+        sys.exit("%s: already has a 'Changes in v%s:' section" % (path, ver))
+    sec = ["Changes in v%s:" % ver, "- EDITME: what changed since v%s, and why" % prev]
+    if link:
+        sec.append("- Link to v%s: %s" % (prev, link))
+    if starts:
+        lines[starts[0]:starts[0]] = sec + [""]
+    else:
+        while lines and lines[-1] == "":
+            lines.pop()
+        lines += [""] + sec
+    starts = [i for i, l in enumerate(lines) if head.match(l)]
+mine = [i for i in starts if head.match(lines[i]).group(1) == ver]
+if not mine:
+    sys.exit(0)
+s = mine[0]
+e = next((i for i in starts if i > s), len(lines))
+block = ["Range-diff against v%s:" % prev] + rd.split("\n")
+rdl = next((i for i in range(s, e) if lines[i] == "Range-diff against v%s:" % prev), None)
+body = lines[s:e]
+while body and body[-1] == "":
+    body.pop()
+if rdl is not None:
+    body = lines[s:rdl]
+    while body and body[-1] == "":
+        body.pop()
+body = body + [""] + block
+if e < len(lines):
+    body.append("")
+lines[s:e] = body
+open(path, "w").write("\n".join(lines) + "\n")
+PYEOF
+}
+
+# --- small x86_64 builds of a worktree (send --verify, bisect) ---------------
+# A build folder of its own per worktree (never build/check-*, whose
+# incremental state belongs to check.sh): allnoconfig with ci/kconfig's base,
+# x86_64 and driver fragments, then modules_prepare (about a minute cold,
+# seconds after); then only the folders a change touches are compiled.
+
+# small_build SRC OUT LOG DIR...: configure, prepare, compile the DIRs; fails
+# when the build fails or when a C file of those folders that the folder's
+# Makefile should build was not compiled (its .o is missing or older).
+small_build() {
+	local src=$1 out=$2 log=$3 frag f d stale=""
+	shift 3
+	mkdir -p "$out"
+	frag=$out.fragment
+	cat "$CI_DIR/kconfig/base.config" "$CI_DIR/kconfig/x86_64.config" "$CI_DIR/kconfig/driver.config" >"$frag"
+	local mk=(nice -n 5 make -C "$src" O="$out" ARCH=x86_64 CC="ccache gcc" -j"${JOBS:-$(nproc)}")
+	{ "${mk[@]}" -s KCONFIG_ALLCONFIG="$frag" allnoconfig && "${mk[@]}" -s modules_prepare; } >"$log" 2>&1 ||
+		{ printf 'small_build: configuring %s failed\n' "$out" >>"$log"; return 1; }
+	[ $# -gt 0 ] || return 0
+	"${mk[@]}" "$@" >>"$log" 2>&1 || return 1
+	for d in "$@"; do
+		case $d in
+		*.o)
+			[ -f "$out/$d" ] && [ ! "$out/$d" -ot "$src/${d%.o}.c" ] || stale+=" ${d%.o}.c"
+			continue
+			;;
+		esac
+		for f in "$src/$d"*.c; do
+			[ -e "$f" ] || continue
+			# a .c the folder's Makefile names (as foo.o) must be compiled
+			grep -qE "(^|[[:space:]=+])$(basename "${f%.c}").o([[:space:]\\\\]|$)" "$src/$d"Makefile 2>/dev/null || continue
+			[ -f "$out/$d$(basename "${f%.c}").o" ] && [ ! "$out/$d$(basename "${f%.c}").o" -ot "$f" ] ||
+				stale+=" $d$(basename "$f")"
+		done
+	done
+	if [ -n "$stale" ]; then
+		printf 'not compiled (is the driver configured? see ci/kconfig/driver.config):%s\n' "$stale" >>"$log"
+		return 1
+	fi
+}
+
+# targets_touched REPO A B: what to compile for the C files changed between
+# A and B that still exist at B: their folder ("dir/"), or, in a big folder
+# (more than 30 C files, e.g. drivers/gpu/drm/ itself), the objects alone.
+targets_touched() {
+	local d f
+	git -C "$1" diff --name-only --diff-filter=AMR "$2" "$3" -- '*.c' |
+		while read -r f; do
+			git -C "$1" cat-file -e "$3:$f" 2>/dev/null || continue
+			d=$(dirname "$f")
+			if [ "$(git -C "$1" ls-tree --name-only "$3:$d" | grep -c '\.c$')" -gt 30 ]; then
+				printf '%s.o\n' "${f%.c}"
+			else
+				printf '%s/\n' "$d"
+			fi
+		done | sort -u
+}
+
+# ensure_change_id TOPIC: print the topic's change-id, making one (b4's
+# form: date-topic-random) and its .meta the first time.
+ensure_change_id() {
+	local cid
+	cid=$(meta_get "$1" change-id)
+	if [ -z "$cid" ]; then
+		cid=$(date -u +%Y%m%d)-${1#*-}-$(head -c 6 /dev/urandom | od -An -tx1 | tr -d ' \n')
+		meta_set "$1" change-id "$cid"
+		meta_set "$1" version "$(topic_version "$1")"
+		info "topic $1: new change-id $cid in $(meta_of "$1") (commit it)"
+	fi
+	printf '%s\n' "$cid"
+}
+
+# The newest topic branch that holds patches (the base tag when none does).
+head_of_series() {
+	local t head="refs/tags/$BASE_TAG"
+	for t in $(topics); do
+		if [ -n "$(kgit rev-list -n 1 "$(parent_of_topic "$t")..refs/heads/$(topic_branch "$t")" 2>/dev/null)" ]; then
+			head="refs/heads/$(topic_branch "$t")"
+		fi
+	done
+	printf '%s\n' "$head"
+}
+
+# worktree_at DIR REV: a detached worktree of kernel-tree at REV, made or
+# moved there (nothing in it is ever worth keeping: it is regenerated).
+worktree_at() {
+	local dir=$1 rev=$2
+	if ! git -C "$dir" rev-parse --git-dir >/dev/null 2>&1; then
+		kgit worktree prune
+		rm -rf "$dir"
+		kgit worktree add -q --detach "$dir" "$rev"
+	fi
+	git -C "$dir" checkout -q --detach --force "$rev"
+	git -C "$dir" clean -q -fdx
+}

@@ -83,12 +83,9 @@ setup tree "$TOP/scripts/tree.sh"
 setup apply "$TOP/scripts/apply.sh"
 setup prepare "$TOP/scripts/check.sh" --prepare
 run selftest "$TOP/scripts/tests/run.sh"
+run posting "$TOP/scripts/tests/posting.sh"
 run check check_suite
-for s in "$TOP"/scripts/kunit-*.sh; do
-	[ -e "$s" ] || continue
-	n=$(basename "$s" .sh)
-	run "$n" "$s"
-done
+run kunit "$TOP/scripts/kunit.sh"
 if [ -x "$TOP/scripts/sim-test.sh" ]; then
 	run sim-panthor "$TOP/scripts/sim-test.sh" panthor
 	run sim-forseti "$TOP/scripts/sim-test.sh" forseti

@@ -13,8 +13,9 @@ TOOL_PKGS="gcc:gcc make:make bc:bc flex:flex bison:bison git:git xz:xz-utils
 perl:perl python3:python3 ccache:ccache aarch64-linux-gnu-gcc:gcc-aarch64-linux-gnu
 spatch:coccinelle ocaml:ocaml-nox b4:b4 dpkg-source:dpkg-dev
 pkg-config:pkg-config cpio:cpio depmod:kmod"
-# Libraries, checked through dpkg.
-LIB_PKGS="libelf-dev libssl-dev libdrm-dev"
+# Libraries (and the Python modules of checkpatch's spdxcheck.py, for
+# Debian's python3), checked through dpkg.
+LIB_PKGS="libelf-dev libssl-dev libdrm-dev python3-ply python3-git git-email"
 
 install_tools() {
 	local missing="" pair cmd pkg
