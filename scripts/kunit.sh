@@ -2,8 +2,11 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # usage: scripts/kunit.sh
 # Run the KUnit suites that the landed topics bring, on the head of the
-# series, under UML with KASAN, lockdep and kmemleak. A suite whose topic
-# has not landed is not run (and said so). Ends with "N passed, N failed".
+# series, in one UML kernel with KASAN, lockdep and kmemleak on (the
+# checkers of ci/kunit/jobqueue.kunitconfig), so there is one build for
+# all of them. A checker report in the kernel log fails the run. A suite
+# whose topic has not landed is not run, and said so. Ends with
+# "N passed, N failed".
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/kunit-lib.sh"
 
@@ -11,30 +14,44 @@
 need_ktree
 head=$(head_of_series)
 src=$BUILD/kunit-src
+bdir=$BUILD/kunit
 worktree_at "$src" "$head"
 info "KUnit on ${head#refs/*/} ($(git -C "$src" rev-parse --short=12 HEAD))"
 
-P=0 F=0 ran=0
+# The suites: a kunitconfig each, found where their topic puts them.
+conf=$BUILD/kunit.kunitconfig
+cat "$CI_DIR/kunit/debug.config" >"$conf"
+suites=""
 if [ -f "$src/drivers/gpu/drm/drm_jobqueue.c" ]; then
-	out=$(mktemp)
-	rc=0
-	"$TOP/scripts/kunit-jobqueue.sh" "$src" 2>&1 | tee "$out" || rc=$?
-	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$out" | tail -n 1 || true)
-	rm -f "$out"
-	f=0
-	if [ -n "$line" ]; then
-		P=$((P + ${line%% passed*}))
-		f=${line#*passed, }
-		f=${f%% failed*}
-	fi
-	# a failing run that counted no failed case (a checker report, a
-	# crash before the summary) is one failure
-	[ $rc -eq 0 ] || [ "$f" -gt 0 ] || f=1
-	F=$((F + f))
-	ran=1
+	grep -v '^#' "$CI_DIR/kunit/jobqueue.kunitconfig" >>"$conf"
+	suites+=" drm_jobqueue"
 else
 	info "drm_jobqueue has not landed: its suite is not run"
 fi
-[ $ran -eq 1 ] || info "no landed topic has KUnit tests yet"
-printf '%d passed, %d failed\n' "$P" "$F"
-[ "$F" -eq 0 ]
+if [ -f "$src/drivers/gpu/drm/forseti/tests/.kunitconfig" ]; then
+	grep -v '^#' "$src/drivers/gpu/drm/forseti/tests/.kunitconfig" >>"$conf"
+	suites+=" forseti"
+else
+	info "forseti has no KUnit tests yet: none run"
+fi
+if [ -z "$suites" ]; then
+	info "no landed topic has KUnit tests yet"
+	printf '0 passed, 0 failed\n'
+	exit 0
+fi
+
+status=0
+kunit_run "$src" "$conf" "$bdir" '*' || status=1
+kunit_counts "$bdir"
+if [ "$status" -ne 0 ] || [ "$FAILED" -ne 0 ]; then
+	info "kunit.py reported failures: see $bdir/kunit.out"
+	tail -n 30 "$bdir/kunit.out" >&2
+	status=1
+fi
+kunit_scan_log "$bdir" || status=1
+grep -E '^\[[0-9:. ]*\] *(ok|not ok) [0-9]+ ' "$bdir/kunit.out" | sed 's/^\[[^]]*\] *//' || true
+[ "$PASSED" -gt 0 ] || { info "no test case passed"; status=1; }
+# A checker report with every case passing still fails the run.
+[ "$status" -eq 0 ] || [ "$FAILED" -gt 0 ] || FAILED=1
+printf '%s passed, %s failed\n' "$PASSED" "$FAILED"
+exit "$status"

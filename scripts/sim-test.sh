@@ -1,0 +1,298 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# sim-test.sh: build a UML kernel with the simulated Mali CSF GPU (sim/),
+# boot it with the host's files as root and the simulated board's DT, load
+# the driver and run the userspace uAPI tests (tests/).
+#
+# Usage: scripts/sim-test.sh [panthor|forseti]
+#
+#   panthor  the base tree's unmodified panthor driver (default)
+#   forseti  the newest landed topic branch; tests that its topics do not
+#            reach yet are reported as skipped, naming the topic
+#
+# Prints one line per test (PASS name / FAIL name / SKIP name (topic X)) and
+# ends with "N passed, N failed, N skipped". Exit status 0 only when nothing
+# failed. A kernel report (lockdep, KASAN, kmemleak, WARNING, BUG, Oops) in
+# the guest's log fails the run (reported as the pseudo-test "kernel-log").
+#
+# Environment: SIM_TIMEOUT (seconds for the whole guest run, default 420),
+# SIM_TESTS (space-separated subset of tests to run), SIM_MEM (guest memory,
+# default 768M), SIM_JOBS (make -j, default 2), SIM_FW_IFACE (firmware
+# interface version the simulated firmware presents, default 1.1.0; 4.1.0
+# takes panthor through its GLB_STATE paths).
+
+. "$(dirname "$0")/lib.sh"
+
+usage() {
+	echo "usage: $PROG [panthor|forseti]" >&2
+	exit 2
+}
+
+DRIVER=${1:-panthor}
+case "$DRIVER" in
+panthor | forseti) ;;
+-h | --help) usage ;;
+*) usage ;;
+esac
+
+SIM=$TOP/sim
+TESTS=$TOP/tests
+SIM_TIMEOUT=${SIM_TIMEOUT:-420}
+SIM_MEM=${SIM_MEM:-768M}
+
+need_ktree
+need_tool gcc gcc
+need_tool ccache ccache
+need_tool python3 python3
+need_tool pkg-config pkg-config
+pkg-config --exists libdrm || die "libdrm development files missing: apt-get install libdrm-dev"
+
+# --- which kernel ------------------------------------------------------------
+
+# TOPIC_OF test: the topic whose head must pass it (from tests/topics).
+declare -A TOPIC_OF
+ALL_TESTS=()
+while read -r topic names; do
+	case "$topic" in '' | '#'*) continue ;; esac
+	for t in $names; do
+		TOPIC_OF[$t]=${topic%:}
+		ALL_TESTS+=("$t")
+	done
+done <"$TESTS/topics"
+
+# The topics that count as landed (all of them for panthor).
+LANDED=()
+if [ "$DRIVER" = panthor ]; then
+	REV=refs/tags/$BASE_TAG
+	for t in $(topics); do LANDED+=("$t"); done
+else
+	# A topic has landed when its branch carries commits of its own on top
+	# of the topic before it (or the base); topics stack, so stop at the
+	# first one that has not.
+	REV=
+	for t in $(topics); do
+		br=refs/heads/$(topic_branch "$t")
+		kgit rev-parse -q --verify "$br" >/dev/null || break
+		[ "$(kgit rev-list --count "$(parent_of_topic "$t")..$br")" -gt 0 ] || break
+		LANDED+=("$t")
+		REV=$br
+	done
+fi
+
+is_landed() {
+	local t
+	for t in "${LANDED[@]}"; do [ "$t" = "$1" ] && return 0; done
+	return 1
+}
+
+summary() {
+	printf '%d passed, %d failed, %d skipped\n' "$1" "$2" "$3"
+}
+
+if [ -z "$REV" ]; then
+	for t in "${ALL_TESTS[@]}"; do
+		echo "SKIP $t (topic ${TOPIC_OF[$t]}): skipped: no forseti topic has landed"
+	done
+	summary 0 0 "${#ALL_TESTS[@]}"
+	exit 0
+fi
+
+# --- scratch worktree with the simulator hooked in --------------------------
+
+SRC=$BUILD/sim-src-$DRIVER
+OUT=$BUILD/um-$DRIVER
+MODS=$BUILD/um-$DRIVER-modules
+RUN=$BUILD/sim-run-$DRIVER
+mkdir -p "$BUILD"
+
+if [ ! -d "$SRC/.git" ] && [ ! -f "$SRC/.git" ]; then
+	info "creating scratch worktree $SRC at $REV"
+	kgit worktree prune
+	kgit worktree add -q --detach "$SRC" "$REV" >/dev/null
+fi
+want=$(kgit rev-parse "$REV^{commit}")
+if [ "$(git -C "$SRC" rev-parse HEAD)" != "$want" ]; then
+	info "moving $SRC to $REV"
+	git -C "$SRC" checkout -q -f --detach "$want"
+fi
+# The hook: two lines in drivers/misc, added once (scratch changes only).
+hook() {
+	local file=$1 line=$2
+	grep -qxF -- "$line" "$SRC/$file" || {
+		git -C "$SRC" checkout -q -- "$file"
+		if [ "$file" = drivers/misc/Kconfig ]; then
+			sed -i "\$i $line" "$SRC/$file"
+		else
+			echo "$line" >>"$SRC/$file"
+		fi
+	}
+}
+hook drivers/misc/Kconfig 'source "drivers/misc/mali_sim/Kconfig"'
+hook drivers/misc/Makefile 'obj-$(CONFIG_MALI_SIM) += mali_sim/'
+# Copy by content, not by time: a copied file gets a fresh mtime, so make
+# rebuilds exactly the simulator files that changed.
+SIMDST=$SRC/drivers/misc/mali_sim
+mkdir -p "$SIMDST"
+for f in "$SIMDST"/*; do
+	[ -e "$f" ] || continue
+	[ -e "$SIM/$(basename "$f")" ] || rm -f "$f"
+done
+for f in "$SIM"/*.c "$SIM"/*.h "$SIM"/Kconfig "$SIM"/Makefile; do
+	[ -e "$f" ] || continue
+	cmp -s "$f" "$SIMDST/$(basename "$f")" || cp "$f" "$SIMDST/"
+done
+
+# --- kernel config and build -------------------------------------------------
+
+MAKE=(nice -n 5 make -C "$SRC" ARCH=um O="$OUT" CC="ccache gcc" -j"${SIM_JOBS:-2}" -s)
+mkdir -p "$OUT"
+# The lane's own driver on top of the shared fragment.
+if [ "$DRIVER" = forseti ]; then
+	printf 'CONFIG_DRM_FORSETI=m\n' >"$OUT/driver.config.new"
+else
+	printf 'CONFIG_DRM_PANTHOR=m\n' >"$OUT/driver.config.new"
+fi
+if ! cmp -s "$OUT/driver.config.new" "$OUT/driver.config"; then
+	mv "$OUT/driver.config.new" "$OUT/driver.config"
+else
+	rm -f "$OUT/driver.config.new"
+fi
+if [ ! -f "$OUT/.config" ] || [ "$TOP/ci/um.config" -nt "$OUT/.config.fragment-stamp" ] ||
+	[ "$OUT/driver.config" -nt "$OUT/.config.fragment-stamp" ]; then
+	info "configuring UML kernel in $OUT"
+	"${MAKE[@]}" defconfig >/dev/null
+	(cd "$OUT" && "$SRC/scripts/kconfig/merge_config.sh" -m -O "$OUT" \
+		"$OUT/.config" "$TOP/ci/um.config" "$OUT/driver.config" \
+		>"$OUT/merge_config.log" 2>&1) ||
+		die "merge_config failed: see $OUT/merge_config.log"
+	"${MAKE[@]}" olddefconfig >/dev/null
+	touch "$OUT/.config.fragment-stamp"
+fi
+# Every symbol the fragments ask for must have survived olddefconfig.
+dropped=0
+while IFS= read -r l; do
+	case "$l" in
+	CONFIG_*=n) sym=${l%%=*}
+		if grep -q "^$sym=" "$OUT/.config"; then
+			info "config: $l requested, but .config has $(grep "^$sym=" "$OUT/.config")"
+			dropped=1
+		fi ;;
+	CONFIG_*=*)
+		if ! grep -qxF -- "$l" "$OUT/.config"; then
+			info "config: $l requested, but .config has: $(grep "^${l%%=*}=" "$OUT/.config" || echo "${l%%=*} not set")"
+			dropped=1
+		fi ;;
+	esac
+done < <(cat "$TOP/ci/um.config" "$OUT/driver.config")
+[ "$dropped" = 0 ] || die "ci/um.config: symbols were dropped by olddefconfig (see above)"
+
+info "building UML kernel and modules in $OUT"
+"${MAKE[@]}" linux modules scripts_dtc >"$OUT/build.log" 2>&1 || {
+	tail -n 40 "$OUT/build.log" >&2
+	die "kernel build failed: see $OUT/build.log"
+}
+rm -rf "$MODS"
+"${MAKE[@]}" modules_install INSTALL_MOD_PATH="$MODS" >>"$OUT/build.log" 2>&1 ||
+	die "modules_install failed: see $OUT/build.log"
+KVER=$(cat "$OUT/include/config/kernel.release")
+
+# --- uAPI headers, tests, firmware, DT -----------------------------------------
+
+UAPI=$BUILD/uapi-$DRIVER
+if [ ! -f "$UAPI/include/drm/panthor_drm.h" ] ||
+	[ "$SRC/include/uapi/drm/panthor_drm.h" -nt "$UAPI/include/drm/panthor_drm.h" ]; then
+	info "exporting uAPI headers to $UAPI"
+	make -C "$SRC" -s O="$BUILD/uapi-build-$DRIVER" ARCH=x86 headers_install \
+		INSTALL_HDR_PATH="$UAPI" >/dev/null || die "headers_install failed"
+fi
+
+rm -rf "$RUN"
+mkdir -p "$RUN/bin" "$RUN/fw/arm/mali/arch10.8"
+for c in "$TESTS"/t_*.c; do
+	[ -e "$c" ] || continue
+	n=$(basename "$c" .c)
+	gcc -O1 -g -Wall -Wextra -Wno-unused-parameter -Werror -std=gnu11 \
+		-I"$UAPI/include" $(pkg-config --cflags libdrm) -I"$TESTS" \
+		-o "$RUN/bin/${n#t_}" "$c" "$TESTS/common.c" $(pkg-config --libs libdrm) ||
+		die "building test $n failed"
+done
+python3 "$SIM/mkfw.py" --iface "${SIM_FW_IFACE:-1.1.0}" \
+	"$RUN/fw/arm/mali/arch10.8/mali_csffw.bin" || die "firmware generator failed"
+"$OUT/scripts/dtc/dtc" -q -I dts -O dtb -o "$RUN/board.dtb" "$SIM/mali-sim.dts" ||
+	die "DT compile failed"
+
+# --- boot ----------------------------------------------------------------------
+
+SELECTED=()
+for t in "${ALL_TESTS[@]}"; do
+	is_landed "${TOPIC_OF[$t]}" || continue
+	if [ -n "${SIM_TESTS:-}" ] && ! printf ' %s ' "$SIM_TESTS" | grep -qF " $t "; then
+		continue
+	fi
+	SELECTED+=("$t")
+done
+printf '%s\n' "${SELECTED[@]}" >"$RUN/tests.list"
+
+info "booting UML guest (timeout ${SIM_TIMEOUT}s)"
+start=$(date +%s)
+rc=0
+(ulimit -c 0; exec timeout -k 10 "$SIM_TIMEOUT" "$OUT/linux" mem="$SIM_MEM" \
+	root=/dev/root rootfstype=hostfs rootflags=/ rw \
+	dtb="$RUN/board.dtb" firmware_class.path="$RUN/fw" \
+	init="$TESTS/guest-init.sh" con=null con0=fd:0,fd:1 \
+	kmemleak=on \
+	SIMRUN="$RUN" SIMMODS="$MODS" SIMKVER="$KVER" SIMDRIVER="$DRIVER" \
+	</dev/null >"$RUN/console.log" 2>&1) || rc=$?
+info "guest finished in $(($(date +%s) - start))s (status $rc); log: $RUN/console.log"
+[ "$rc" = 124 ] || [ "$rc" = 137 ] && info "guest timed out after ${SIM_TIMEOUT}s"
+
+# --- results -------------------------------------------------------------------
+
+pass=0 fail=0 skip=0
+for t in "${ALL_TESTS[@]}"; do
+	topic=${TOPIC_OF[$t]}
+	if ! is_landed "$topic"; then
+		echo "SKIP $t (topic $topic)"
+		skip=$((skip + 1))
+		continue
+	fi
+	if ! printf '%s\n' "${SELECTED[@]}" | grep -qxF -- "$t"; then
+		continue
+	fi
+	r=$(grep -a "^SIMTEST: \(PASS\|FAIL\) $t\b" "$RUN/console.log" | tail -n 1 | tr -d '\r' || true)
+	case "$r" in
+	"SIMTEST: PASS $t")
+		echo "PASS $t"
+		pass=$((pass + 1))
+		;;
+	"SIMTEST: FAIL $t"*)
+		why=${r#"SIMTEST: FAIL $t"}
+		echo "FAIL $t${why:+ (${why# })}"
+		fail=$((fail + 1))
+		;;
+	*)
+		echo "FAIL $t (no result: the guest did not get to it)"
+		fail=$((fail + 1))
+		;;
+	esac
+done
+
+# Kernel reports anywhere in the log fail the run.
+REPORTS='possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|WARNING: |BUG: |BUG at|KASAN|unreferenced object|Oops|Call Trace|Kernel panic|general protection'
+if grep -aE "$REPORTS" "$RUN/console.log" >"$RUN/reports.txt"; then
+	echo "FAIL kernel-log ($(wc -l <"$RUN/reports.txt") report lines; first: $(head -n 1 "$RUN/reports.txt" | tr -d '\r'))"
+	fail=$((fail + 1))
+elif ! grep -aq '^SIMTEST: DONE' "$RUN/console.log"; then
+	echo "FAIL kernel-log (the guest did not finish: status $rc)"
+	fail=$((fail + 1))
+elif ! grep -aq '^SIMTEST: KMEMLEAK SCANNED' "$RUN/console.log"; then
+	echo "FAIL kernel-log (kmemleak did not scan: is CONFIG_DEBUG_KMEMLEAK on?)"
+	fail=$((fail + 1))
+else
+	echo "PASS kernel-log"
+	pass=$((pass + 1))
+fi
+
+summary "$pass" "$fail" "$skip"
+[ "$fail" = 0 ]

@@ -1,0 +1,187 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * DOC: Simulated Mali CSF GPU, shared state
+ *
+ * One simulated device (a Mali-G610, architecture 10.8) lives in a single
+ * &struct msim. The register blocks (GPU control, MMU, MCU/job interface,
+ * doorbells) are reached through logic_iomem; the three interrupt lines
+ * (job, mmu, gpu) are irq_sim lines. Register accesses are handled
+ * synchronously under @lock and never sleep; everything the firmware does
+ * (interface processing, the CS interpreter) runs from @fw_work.
+ */
+#ifndef __MALI_SIM_H__
+#define __MALI_SIM_H__
+
+#include <linux/bitmap.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+#include <linux/workqueue.h>
+
+#include "sim_regs.h"
+
+#define MSIM_NUM_AS		8
+#define MSIM_NUM_CSG		8
+#define MSIM_NUM_CS		8
+#define MSIM_CS_REGS		96
+#define MSIM_CALL_DEPTH		8
+
+enum msim_irq_line {
+	MSIM_IRQ_JOB,
+	MSIM_IRQ_MMU,
+	MSIM_IRQ_GPU,
+	MSIM_IRQ_COUNT,
+};
+
+struct msim_irq {
+	u32 rawstat;
+	u32 mask;
+};
+
+/* Address-space registers as the driver programs them, and as latched. */
+struct msim_as {
+	u64 transtab, memattr, lockaddr, transcfg;
+	u32 faultstatus;
+	u64 faultaddr;
+	u64 faultextra;
+	/* Latched by AS_COMMAND_UPDATE: what the walker uses. */
+	u64 live_transtab, live_transcfg;
+};
+
+struct msim_call {
+	u64 addr;	/* next instruction */
+	u64 end;	/* end of the buffer */
+};
+
+/* A command stream slot as the firmware sees it. */
+struct msim_cs {
+	bool running;		/* state START acked, not stopped */
+	bool stalled;		/* hung: budget exhausted or knob */
+	bool fatal;		/* CS_FATAL raised, waits for the host */
+	bool blocked;		/* in a SYNC_WAIT */
+	u32 regs[MSIM_CS_REGS];
+	int depth;		/* 0: executing from the ring */
+	struct msim_call stack[MSIM_CALL_DEPTH];
+	u64 extract;		/* ring position (bytes, not wrapped) */
+	u64 budget;		/* instructions left before a stall */
+	unsigned long slow_until; /* jiffies: slow-job knob */
+};
+
+struct msim_csg {
+	bool running;
+	bool idle;
+	struct msim_cs cs[MSIM_NUM_CS];
+};
+
+struct msim {
+	/* Register state; taken from register accesses in any context. */
+	spinlock_t lock;
+	struct irq_domain *domain;
+	unsigned int virq[MSIM_IRQ_COUNT];
+	struct msim_irq irq[MSIM_IRQ_COUNT];
+
+	/* GPU control */
+	u32 gpu_status;
+	u32 fault_status;
+	u64 fault_addr;
+	u32 l2_config;
+	u32 coherency;
+	u32 pwr_key, pwr_override0, pwr_override1;
+	u32 asn_hash[3];
+	u64 timestamp_offset;
+	u64 ready[3];		/* shader, tiler, l2 */
+	u64 trans[3];
+	u32 flush_id;
+
+	struct msim_as as[MSIM_NUM_AS];
+
+	/* MCU */
+	u32 mcu_control;
+	u32 mcu_status;
+	bool fw_booted;
+	bool fw_hung;
+	u32 glb_version;
+
+	struct work_struct fw_work;
+	struct delayed_work poll_work;
+	struct mutex fw_lock;	/* serialises the firmware */
+	bool fw_kick;
+
+	struct msim_csg csg[MSIM_NUM_CSG];
+
+	DECLARE_BITMAP(logged, MSIM_REG_SPACE / 4);
+};
+
+extern struct msim *msim_dev;
+
+/* Fault knobs (sim_knobs.c) */
+struct msim_knobs {
+	bool fw_hang;
+	int cs_fatal;
+	int mmu_fault;
+	unsigned int slow_job_ms;
+	bool pwr_stall;
+	unsigned int budget;
+};
+
+extern struct msim_knobs msim_knobs;
+
+/* sim_core.c */
+void msim_irq_update(struct msim *s, enum msim_irq_line line);
+void msim_irq_raise(struct msim *s, enum msim_irq_line line, u32 bits);
+void msim_log_unimplemented(struct msim *s, u32 offset, bool write);
+
+/* sim_gpu.c */
+bool msim_gpu_read(struct msim *s, u32 offset, u32 *val);
+bool msim_gpu_write(struct msim *s, u32 offset, u32 val);
+void msim_gpu_reset(struct msim *s);
+
+/* sim_mmu.c */
+bool msim_mmu_read(struct msim *s, u32 offset, u32 *val);
+bool msim_mmu_write(struct msim *s, u32 offset, u32 val);
+void msim_mmu_reset(struct msim *s);
+/*
+ * GPU memory access through address space @as. Returns 0, or the MMU
+ * exception code of the fault (which has then been reported on the MMU
+ * interrupt).
+ */
+int msim_mem_read(struct msim *s, int as, u64 va, void *buf, size_t len);
+int msim_mem_write(struct msim *s, int as, u64 va, const void *buf, size_t len);
+
+/* sim_mcu.c */
+bool msim_mcu_read(struct msim *s, u32 offset, u32 *val);
+bool msim_mcu_write(struct msim *s, u32 offset, u32 val);
+void msim_doorbell(struct msim *s, u32 id);
+void msim_mcu_reset(struct msim *s);
+void msim_fw_unhang(struct msim *s);
+void msim_fw_work(struct work_struct *work);
+void msim_poll_work(struct work_struct *work);
+
+/* sim_cs.c */
+enum msim_cs_result {
+	MSIM_CS_IDLE,		/* ring empty */
+	MSIM_CS_BLOCKED,	/* waiting on a sync object */
+	MSIM_CS_YIELD,		/* slice used up, more to do */
+	MSIM_CS_STALLED,	/* hung */
+	MSIM_CS_FATAL,		/* raised CS_FATAL */
+};
+
+struct msim_cs_ctx {
+	struct msim *s;
+	int as;			/* the group's address space */
+	u64 ring_base;
+	u32 ring_size;
+	u64 insert;
+	bool sync_updated;	/* a SYNC_ADD/SET was executed */
+	u32 fatal_type;
+	u64 fatal_info;
+	/* when blocked: what on */
+	u64 wait_ptr;
+	u64 wait_value;
+	u32 wait_status;
+};
+
+enum msim_cs_result msim_cs_run(struct msim_cs_ctx *ctx, struct msim_cs *cs,
+				unsigned int slice);
+void msim_cs_start(struct msim_cs *cs, u64 extract);
+
+#endif /* __MALI_SIM_H__ */

@@ -1,0 +1,42 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * DOC: Simulated Mali CSF GPU, fault knobs
+ *
+ * Module parameters (the simulator is built in, so they live in
+ * /sys/module/mali_sim/parameters/ and can be set on the kernel command
+ * line as mali_sim.<knob>=...) that make the simulated hardware misbehave,
+ * so that each of a driver's recovery paths can be driven by a test:
+ *
+ * - fw_hang: the running firmware stops answering any request (no acks,
+ *   no events, pings time out) until the MCU is stopped or the GPU reset,
+ *   which also clears the knob (so a test can see that recovery ran).
+ * - cs_fatal: the next N CALLs executed by any stream raise CS_FATAL
+ *   (CS_UNRECOVERABLE) instead of running.
+ * - mmu_fault: the next N command stream memory accesses take a
+ *   translation fault (MMU interrupt and CS_FATAL), mapped or not.
+ * - slow_job_ms: every CALL waits this long before it runs.
+ * - pwr_stall: power transitions stay pending (PWRTRANS set, READY
+ *   unchanged) until the next GPU reset, which clears it.
+ * - budget: instructions a stream may run without retiring a ring entry
+ *   before it stalls like a hung GPU.
+ */
+#include <linux/moduleparam.h>
+
+#include "sim.h"
+
+struct msim_knobs msim_knobs = {
+	.budget = 100000,
+};
+
+module_param_named(fw_hang, msim_knobs.fw_hang, bool, 0644);
+MODULE_PARM_DESC(fw_hang, "Firmware stops answering until the MCU is stopped or the GPU reset");
+module_param_named(cs_fatal, msim_knobs.cs_fatal, int, 0644);
+MODULE_PARM_DESC(cs_fatal, "Number of upcoming CALLs that raise CS_FATAL");
+module_param_named(mmu_fault, msim_knobs.mmu_fault, int, 0644);
+MODULE_PARM_DESC(mmu_fault, "Number of upcoming stream memory accesses that fault");
+module_param_named(slow_job_ms, msim_knobs.slow_job_ms, uint, 0644);
+MODULE_PARM_DESC(slow_job_ms, "Delay before each CALL runs, in milliseconds");
+module_param_named(pwr_stall, msim_knobs.pwr_stall, bool, 0644);
+MODULE_PARM_DESC(pwr_stall, "Power transitions never complete until the next GPU reset");
+module_param_named(budget, msim_knobs.budget, uint, 0644);
+MODULE_PARM_DESC(budget, "Instructions a stream may run without retiring a ring entry");

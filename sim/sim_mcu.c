@@ -1,0 +1,611 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * DOC: Simulated Mali CSF GPU, MCU and firmware interfaces
+ *
+ * MCU_CONTROL/MCU_STATUS and the firmware that the MCU would run. Enabling
+ * the MCU "boots" the firmware: it reads the image's descriptor from its
+ * code section (MCU virtual address 0, through address space 0 like every
+ * MCU access; the image comes from sim/mkfw.py), writes the global, CSG
+ * and CS control blocks into the shared interface region, acknowledges
+ * whatever requests are pending, and raises the global interface bit of
+ * the JOB interrupt.
+ *
+ * After that the firmware runs when a doorbell rings (and on a poll timer
+ * while a stream waits on memory or time): it implements the REQ/ACK
+ * protocol of the global interface (configuration toggles, ping, halt by
+ * the HALT bit, or by the requested GLB state from interface 4.1 on,
+ * doorbell acknowledgment), of each CSG (start; suspend, which saves each
+ * stream's registers, call stack and ring position in the group's suspend
+ * buffer; resume from it, on any slot; terminate; endpoint configuration;
+ * status update; SYNC_UPDATE and IDLE events) and of each CS (start,
+ * stop; FATAL events), runs the command stream interpreter (sim_cs.c) on
+ * every started stream of a running group, and reports events on the JOB
+ * interrupt (bit n for CSG n).
+ *
+ * The "fw_hang" knob makes the running firmware stop answering until the
+ * MCU is stopped or the GPU reset, as a crashed MCU would.
+ */
+#include <linux/jiffies.h>
+#include <linux/mutex.h>
+#include <linux/workqueue.h>
+
+#include "sim.h"
+
+#define MSIM_SLICE	1024	/* instructions per stream per firmware pass */
+
+struct msim_fw_pass {
+	u32 job_irq;
+	bool again;	/* a stream has more to run right away */
+	bool poll;	/* a stream waits on memory or on time */
+};
+
+/* The firmware's view of its shared region (MCU address space 0). */
+static u32 fw_rd32(struct msim *s, u32 off)
+{
+	u32 v = 0;
+
+	msim_mem_read(s, 0, MSIM_FW_SHARED_VA + off, &v, 4);
+	return v;
+}
+
+static u64 fw_rd64(struct msim *s, u32 off)
+{
+	u64 v = 0;
+
+	msim_mem_read(s, 0, MSIM_FW_SHARED_VA + off, &v, 8);
+	return v;
+}
+
+static void fw_wr32(struct msim *s, u32 off, u32 v)
+{
+	msim_mem_write(s, 0, MSIM_FW_SHARED_VA + off, &v, 4);
+}
+
+static void fw_wr64(struct msim *s, u32 off, u64 v)
+{
+	msim_mem_write(s, 0, MSIM_FW_SHARED_VA + off, &v, 8);
+}
+
+/*
+ * Called under s->lock (a register write): the firmware's own state is
+ * thrown away when it boots again, under fw_lock.
+ */
+/* Stopping the MCU gets it out of a hang, and disarms the knob that caused it. */
+void msim_fw_unhang(struct msim *s)
+{
+	if (s->fw_hung) {
+		s->fw_hung = false;
+		msim_knobs.fw_hang = false;
+	}
+}
+
+void msim_mcu_reset(struct msim *s)
+{
+	s->mcu_control = MSIM_MCU_CTL_DISABLE;
+	s->mcu_status = MSIM_MCU_ST_DISABLED;
+	s->fw_booted = false;
+	msim_fw_unhang(s);
+	s->irq[MSIM_IRQ_JOB].rawstat = 0;
+}
+
+bool msim_mcu_read(struct msim *s, u32 offset, u32 *val)
+{
+	switch (offset) {
+	case MSIM_MCU_CONTROL:
+		*val = s->mcu_control;
+		return true;
+	case MSIM_MCU_STATUS:
+		*val = s->mcu_status;
+		return true;
+	case MSIM_LATEST_FLUSH:
+		*val = s->flush_id;
+		return true;
+	}
+	return false;
+}
+
+bool msim_mcu_write(struct msim *s, u32 offset, u32 val)
+{
+	if (offset != MSIM_MCU_CONTROL)
+		return false;
+
+	s->mcu_control = val;
+	switch (val) {
+	case MSIM_MCU_CTL_ENABLE:
+	case MSIM_MCU_CTL_AUTO:
+		if (s->mcu_status == MSIM_MCU_ST_ENABLED)
+			break;
+		s->mcu_status = MSIM_MCU_ST_ENABLED;
+		s->fw_booted = false;
+		queue_work(system_unbound_wq, &s->fw_work);
+		break;
+	case MSIM_MCU_CTL_DISABLE:
+		s->mcu_status = MSIM_MCU_ST_DISABLED;
+		s->fw_booted = false;
+		msim_fw_unhang(s);
+		break;
+	default:
+		pr_info_ratelimited("mali_sim: bad MCU_CONTROL value %u\n", val);
+		break;
+	}
+	return true;
+}
+
+void msim_doorbell(struct msim *s, u32 id)
+{
+	/* Called with s->lock held: only kick the firmware. */
+	s->fw_kick = true;
+	queue_work(system_unbound_wq, &s->fw_work);
+}
+
+void msim_poll_work(struct work_struct *work)
+{
+	struct msim *s = container_of(work, struct msim, poll_work.work);
+
+	queue_work(system_unbound_wq, &s->fw_work);
+}
+
+static void msim_job_irq(struct msim *s, u32 bits)
+{
+	unsigned long flags;
+
+	if (!bits)
+		return;
+	spin_lock_irqsave(&s->lock, flags);
+	if (s->mcu_status == MSIM_MCU_ST_ENABLED)
+		msim_irq_raise(s, MSIM_IRQ_JOB, bits);
+	spin_unlock_irqrestore(&s->lock, flags);
+}
+
+static void msim_set_mcu_status(struct msim *s, u32 status)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&s->lock, flags);
+	s->mcu_status = status;
+	spin_unlock_irqrestore(&s->lock, flags);
+}
+
+/* --- boot ------------------------------------------------------------------ */
+
+struct msim_fw_desc {
+	u32 signature;
+	u32 iface_version;
+	u32 group_num;
+	u32 stream_num;
+};
+
+static bool msim_fw_boot(struct msim *s)
+{
+	struct msim_fw_desc d;
+	int g, c;
+
+	if (msim_mem_read(s, 0, MSIM_FW_CODE_VA, &d, sizeof(d)) ||
+	    d.signature != MSIM_FW_SIGNATURE ||
+	    d.group_num < 1 || d.group_num > MSIM_NUM_CSG ||
+	    d.stream_num < 1 || d.stream_num > MSIM_NUM_CS) {
+		pr_info("mali_sim: MCU: no valid firmware at VA 0 (signature 0x%08x)\n",
+			d.signature);
+		msim_set_mcu_status(s, MSIM_MCU_ST_FATAL);
+		return false;
+	}
+	s->glb_version = d.iface_version;
+
+	fw_wr32(s, GLB_CTL_VERSION, d.iface_version);
+	fw_wr32(s, GLB_CTL_FEATURES, 0);
+	fw_wr32(s, GLB_CTL_INPUT_VA, MSIM_FW_SHARED_VA + MSIM_GLB_INPUT);
+	fw_wr32(s, GLB_CTL_OUTPUT_VA, MSIM_FW_SHARED_VA + MSIM_GLB_OUTPUT);
+	fw_wr32(s, GLB_CTL_GROUP_NUM, d.group_num);
+	fw_wr32(s, GLB_CTL_GROUP_STRIDE, MSIM_CSG_STRIDE);
+	fw_wr32(s, GLB_CTL_PRFCNT_SIZE, 0);
+	fw_wr32(s, GLB_CTL_INSTR_FEATURES, 0);
+
+	/* Whatever the host asked for before this boot is done. */
+	fw_wr32(s, MSIM_GLB_OUTPUT + GLB_OUT_ACK,
+		fw_rd32(s, MSIM_GLB_INPUT + GLB_IN_REQ) &
+		~(GLB_REQ_HALT | GLB_REQ_STATE_MASK));
+	fw_wr32(s, MSIM_GLB_OUTPUT + GLB_OUT_DB_ACK, fw_rd32(s, MSIM_GLB_INPUT + GLB_IN_DB_REQ));
+	fw_wr32(s, MSIM_GLB_OUTPUT + GLB_OUT_HALT_STATUS, 0);
+
+	for (g = 0; g < d.group_num; g++) {
+		u32 ctl = MSIM_CSG_CONTROL + g * MSIM_CSG_STRIDE;
+
+		memset(&s->csg[g], 0, sizeof(s->csg[g]));
+		fw_wr32(s, ctl + CSG_CTL_FEATURES, 0);
+		fw_wr32(s, ctl + CSG_CTL_INPUT_VA, MSIM_FW_SHARED_VA + MSIM_CSG_INPUT(g));
+		fw_wr32(s, ctl + CSG_CTL_OUTPUT_VA, MSIM_FW_SHARED_VA + MSIM_CSG_OUTPUT(g));
+		fw_wr32(s, ctl + CSG_CTL_SUSPEND_SIZE, MSIM_CS_SAVE_STRIDE * MSIM_NUM_CS);
+		fw_wr32(s, ctl + CSG_CTL_PROTM_SUSPEND_SIZE, 0x1000);
+		fw_wr32(s, ctl + CSG_CTL_STREAM_NUM, d.stream_num);
+		fw_wr32(s, ctl + CSG_CTL_STREAM_STRIDE, MSIM_CS_STRIDE);
+		fw_wr32(s, MSIM_CSG_OUTPUT(g) + CSG_OUT_ACK,
+			fw_rd32(s, MSIM_CSG_INPUT(g) + CSG_IN_REQ));
+		fw_wr32(s, MSIM_CSG_OUTPUT(g) + CSG_OUT_DB_ACK,
+			fw_rd32(s, MSIM_CSG_INPUT(g) + CSG_IN_DB_REQ));
+		fw_wr32(s, MSIM_CSG_OUTPUT(g) + CSG_OUT_IRQ_REQ,
+			fw_rd32(s, MSIM_CSG_INPUT(g) + CSG_IN_IRQ_ACK));
+		fw_wr32(s, MSIM_CSG_OUTPUT(g) + CSG_OUT_STATUS_STATE, 0);
+
+		for (c = 0; c < d.stream_num; c++) {
+			u32 cctl = ctl + MSIM_CS_CONTROL + c * MSIM_CS_STRIDE;
+
+			fw_wr32(s, cctl + CS_CTL_FEATURES, MSIM_CS_FEATURES_VAL);
+			fw_wr32(s, cctl + CS_CTL_INPUT_VA, MSIM_FW_SHARED_VA + MSIM_CS_INPUT(g, c));
+			fw_wr32(s, cctl + CS_CTL_OUTPUT_VA,
+				MSIM_FW_SHARED_VA + MSIM_CS_OUTPUT(g, c));
+			fw_wr32(s, MSIM_CS_OUTPUT(g, c) + CS_OUT_ACK,
+				fw_rd32(s, MSIM_CS_INPUT(g, c) + CS_IN_REQ));
+			fw_wr32(s, MSIM_CS_OUTPUT(g, c) + CS_OUT_STATUS_WAIT, 0);
+			fw_wr32(s, MSIM_CS_OUTPUT(g, c) + CS_OUT_STATUS_BLOCKED, 0);
+		}
+	}
+	return true;
+}
+
+/* --- events ------------------------------------------------------------------ */
+
+/* Raise a toggle event: flip ACK unless the previous one is still pending. */
+static bool fw_toggle_event(struct msim *s, u32 req_off, u32 ack_off, u32 bit)
+{
+	u32 req = fw_rd32(s, req_off), ack = fw_rd32(s, ack_off);
+
+	if ((req ^ ack) & bit)
+		return false;
+	fw_wr32(s, ack_off, ack ^ bit);
+	return true;
+}
+
+static void cs_event(struct msim *s, int g, int c, u32 bit, struct msim_fw_pass *p)
+{
+	fw_toggle_event(s, MSIM_CS_INPUT(g, c) + CS_IN_REQ, MSIM_CS_OUTPUT(g, c) + CS_OUT_ACK, bit);
+	fw_toggle_event(s, MSIM_CSG_INPUT(g) + CSG_IN_IRQ_ACK,
+			MSIM_CSG_OUTPUT(g) + CSG_OUT_IRQ_REQ, BIT(c));
+	p->job_irq |= BIT(g);
+}
+
+static void csg_event(struct msim *s, int g, u32 bit, struct msim_fw_pass *p)
+{
+	if (fw_toggle_event(s, MSIM_CSG_INPUT(g) + CSG_IN_REQ,
+			    MSIM_CSG_OUTPUT(g) + CSG_OUT_ACK, bit))
+		p->job_irq |= BIT(g);
+}
+
+/* --- global interface ---------------------------------------------------------- */
+
+/* Returns false when the MCU halted. */
+static bool fw_process_glb(struct msim *s, struct msim_fw_pass *p)
+{
+	u32 req = fw_rd32(s, MSIM_GLB_INPUT + GLB_IN_REQ);
+	u32 ack = fw_rd32(s, MSIM_GLB_OUTPUT + GLB_OUT_ACK);
+	u32 mask = fw_rd32(s, MSIM_GLB_INPUT + GLB_IN_ACK_IRQ_MASK);
+	u32 new_ack, db;
+
+	if (s->glb_version >= MSIM_IFACE_VERSION(4, 1, 0)) {
+		/*
+		 * Interface 4.1 and later: a requested state, acknowledged by
+		 * copying it; HALT also stops the MCU.
+		 */
+		u32 state = req & GLB_REQ_STATE_MASK;
+
+		if (state != (ack & GLB_REQ_STATE_MASK)) {
+			ack = (ack & ~GLB_REQ_STATE_MASK) | state;
+			fw_wr32(s, MSIM_GLB_OUTPUT + GLB_OUT_ACK, ack);
+			if (mask & GLB_REQ_STATE_MASK)
+				p->job_irq |= MSIM_JOB_IRQ_GLB;
+		}
+		if (state == GLB_STATE_HALT) {
+			msim_set_mcu_status(s, MSIM_MCU_ST_HALT);
+			return false;
+		}
+	} else if (req & GLB_REQ_HALT) {
+		/* Everything stops; the host sees MCU_STATUS go to HALT. */
+		msim_set_mcu_status(s, MSIM_MCU_ST_HALT);
+		return false;
+	}
+
+	new_ack = (ack & ~GLB_REQ_TOGGLES) | (req & GLB_REQ_TOGGLES);
+	if (new_ack != ack) {
+		fw_wr32(s, MSIM_GLB_OUTPUT + GLB_OUT_ACK, new_ack);
+		if ((new_ack ^ ack) & mask)
+			p->job_irq |= MSIM_JOB_IRQ_GLB;
+	}
+
+	db = fw_rd32(s, MSIM_GLB_INPUT + GLB_IN_DB_REQ);
+	if (db != fw_rd32(s, MSIM_GLB_OUTPUT + GLB_OUT_DB_ACK))
+		fw_wr32(s, MSIM_GLB_OUTPUT + GLB_OUT_DB_ACK, db);
+	return true;
+}
+
+/* --- command streams -------------------------------------------------------------- */
+
+static void fw_cs_report_wait(struct msim *s, int g, int c, struct msim_cs_ctx *ctx,
+			      bool blocked)
+{
+	u32 out = MSIM_CS_OUTPUT(g, c);
+
+	if (blocked) {
+		fw_wr64(s, out + CS_OUT_STATUS_WAIT_PTR, ctx->wait_ptr);
+		fw_wr32(s, out + CS_OUT_STATUS_WAIT_VALUE, lower_32_bits(ctx->wait_value));
+		fw_wr32(s, out + CS_OUT_STATUS_WAIT_VALUE_HI, upper_32_bits(ctx->wait_value));
+		fw_wr32(s, out + CS_OUT_STATUS_WAIT, ctx->wait_status);
+		fw_wr32(s, out + CS_OUT_STATUS_BLOCKED, CS_BLOCKED_SYNC_WAIT);
+	} else {
+		fw_wr32(s, out + CS_OUT_STATUS_WAIT, 0);
+		fw_wr32(s, out + CS_OUT_STATUS_BLOCKED, 0);
+	}
+}
+
+/* Run one stream; returns true when it is idle (empty ring or waiting). */
+static bool fw_run_cs(struct msim *s, int g, int c, int as, struct msim_fw_pass *p)
+{
+	struct msim_cs *cs = &s->csg[g].cs[c];
+	u32 in = MSIM_CS_INPUT(g, c);
+	struct msim_cs_ctx ctx = { .s = s, .as = as };
+	enum msim_cs_result r;
+	u64 ring_in, ring_out;
+
+	if (cs->fatal || cs->stalled)
+		return cs->fatal;
+
+	ctx.ring_base = fw_rd64(s, in + CS_IN_RING_BASE);
+	ctx.ring_size = fw_rd32(s, in + CS_IN_RING_SIZE);
+	ring_in = fw_rd64(s, in + CS_IN_RING_INPUT);
+	ring_out = fw_rd64(s, in + CS_IN_RING_OUTPUT);
+	if (msim_mem_read(s, 0, ring_in + RING_IN_INSERT, &ctx.insert, 8))
+		return true;
+
+	r = msim_cs_run(&ctx, cs, MSIM_SLICE);
+
+	msim_mem_write(s, 0, ring_out + RING_OUT_EXTRACT, &cs->extract, 8);
+	{
+		u32 active = r != MSIM_CS_IDLE;
+
+		msim_mem_write(s, 0, ring_out + RING_OUT_ACTIVE, &active, 4);
+	}
+	if (ctx.sync_updated)
+		csg_event(s, g, CSG_EVT_SYNC_UPDATE, p);
+	fw_cs_report_wait(s, g, c, &ctx, r == MSIM_CS_BLOCKED);
+
+	switch (r) {
+	case MSIM_CS_IDLE:
+		return true;
+	case MSIM_CS_BLOCKED:
+		p->poll = true;
+		return true;
+	case MSIM_CS_YIELD:
+		if (cs->slow_until)
+			p->poll = true;
+		else
+			p->again = true;
+		return false;
+	case MSIM_CS_STALLED:
+		pr_info("mali_sim: CSG%d CS%d stalled (instruction budget or knob)\n", g, c);
+		return false;
+	case MSIM_CS_FATAL:
+		fw_wr32(s, MSIM_CS_OUTPUT(g, c) + CS_OUT_FATAL, ctx.fatal_type);
+		fw_wr64(s, MSIM_CS_OUTPUT(g, c) + CS_OUT_FATAL_INFO, ctx.fatal_info);
+		cs_event(s, g, c, CS_EVT_FATAL, p);
+		return true;
+	}
+	return true;
+}
+
+/* --- suspend buffers ---------------------------------------------------------------- */
+
+/*
+ * What a suspended stream leaves in its group's suspend buffer (MCU VA in
+ * CSG input suspend_buf, one MSIM_CS_SAVE_STRIDE slot per stream), so the
+ * group can resume on any CSG slot where it stopped.
+ */
+struct msim_cs_save {
+	u32 magic;
+	u32 flags;
+	u64 extract;
+	u32 depth;
+	u32 pad;
+	struct msim_call stack[MSIM_CALL_DEPTH];
+	u32 regs[MSIM_CS_REGS];
+};
+
+#define MSIM_SAVE_MAGIC		0x53415645	/* "SAVE" */
+#define MSIM_SAVE_STALLED	BIT(0)
+#define MSIM_SAVE_FATAL		BIT(1)
+
+static_assert(sizeof(struct msim_cs_save) <= MSIM_CS_SAVE_STRIDE);
+
+static void fw_cs_save(struct msim *s, int g, int c)
+{
+	struct msim_cs *cs = &s->csg[g].cs[c];
+	u64 buf = fw_rd64(s, MSIM_CSG_INPUT(g) + CSG_IN_SUSPEND_BUF);
+	struct msim_cs_save sv = {
+		.magic = MSIM_SAVE_MAGIC,
+		.flags = (cs->stalled ? MSIM_SAVE_STALLED : 0) |
+			 (cs->fatal ? MSIM_SAVE_FATAL : 0),
+		.extract = cs->extract,
+		.depth = cs->depth,
+	};
+
+	if (!buf)
+		return;
+	memcpy(sv.stack, cs->stack, sizeof(sv.stack));
+	memcpy(sv.regs, cs->regs, sizeof(sv.regs));
+	msim_mem_write(s, 0, buf + c * MSIM_CS_SAVE_STRIDE, &sv, sizeof(sv));
+}
+
+/* Start a stream: from its saved state when the group resumes, else afresh. */
+static void fw_cs_start(struct msim *s, int g, int c, bool resume)
+{
+	struct msim_cs *cs = &s->csg[g].cs[c];
+	u64 ring_in = fw_rd64(s, MSIM_CS_INPUT(g, c) + CS_IN_RING_INPUT);
+	u64 buf = fw_rd64(s, MSIM_CSG_INPUT(g) + CSG_IN_SUSPEND_BUF);
+	struct msim_cs_save sv;
+	u64 extract = 0;
+
+	/* The host says how far the ring was consumed. */
+	msim_mem_read(s, 0, ring_in + 8, &extract, 8);
+	msim_cs_start(cs, extract);
+	if (!resume || !buf ||
+	    msim_mem_read(s, 0, buf + c * MSIM_CS_SAVE_STRIDE, &sv, sizeof(sv)) ||
+	    sv.magic != MSIM_SAVE_MAGIC || sv.depth > MSIM_CALL_DEPTH ||
+	    sv.extract != extract)
+		return;
+	cs->extract = sv.extract;
+	cs->depth = sv.depth;
+	cs->stalled = sv.flags & MSIM_SAVE_STALLED;
+	cs->fatal = sv.flags & MSIM_SAVE_FATAL;
+	memcpy(cs->stack, sv.stack, sizeof(cs->stack));
+	memcpy(cs->regs, sv.regs, sizeof(cs->regs));
+}
+
+/* --- command stream groups ------------------------------------------------------------ */
+
+static void fw_process_csg(struct msim *s, int g, int streams, struct msim_fw_pass *p)
+{
+	struct msim_csg *csg = &s->csg[g];
+	u32 req = fw_rd32(s, MSIM_CSG_INPUT(g) + CSG_IN_REQ);
+	u32 ack = fw_rd32(s, MSIM_CSG_OUTPUT(g) + CSG_OUT_ACK);
+	u32 mask = fw_rd32(s, MSIM_CSG_INPUT(g) + CSG_IN_ACK_IRQ_MASK);
+	u32 new_ack = ack, db;
+	bool idle = true, resume = false;
+	int c, as;
+
+	if ((req ^ ack) & CSG_REQ_STATE_MASK) {
+		switch (req & CSG_REQ_STATE_MASK) {
+		case CSG_STATE_RESUME:
+			resume = true;
+			fallthrough;
+		case CSG_STATE_START:
+			csg->running = true;
+			csg->idle = false;
+			break;
+		case CSG_STATE_SUSPEND:
+			/* Streams stop where they are, their state saved. */
+			for (c = 0; c < streams; c++) {
+				if (csg->running && csg->cs[c].running)
+					fw_cs_save(s, g, c);
+			}
+			fallthrough;
+		default:
+			csg->running = false;
+			for (c = 0; c < MSIM_NUM_CS; c++)
+				csg->cs[c].running = false;
+			break;
+		}
+		new_ack = (new_ack & ~CSG_REQ_STATE_MASK) | (req & CSG_REQ_STATE_MASK);
+	}
+
+	/* Stream requests: start/stop and the idle-report configuration. */
+	for (c = 0; c < streams; c++) {
+		u32 creq = fw_rd32(s, MSIM_CS_INPUT(g, c) + CS_IN_REQ);
+		u32 cack = fw_rd32(s, MSIM_CS_OUTPUT(g, c) + CS_OUT_ACK);
+		u32 cnew = (cack & ~(CS_REQ_STATE_MASK | CS_REQ_CONFIG_BITS)) |
+			   (creq & (CS_REQ_STATE_MASK | CS_REQ_CONFIG_BITS));
+		struct msim_cs *cs = &csg->cs[c];
+
+		if ((creq ^ cack) & CS_REQ_STATE_MASK) {
+			if ((creq & CS_REQ_STATE_MASK) == CS_STATE_START && csg->running)
+				fw_cs_start(s, g, c, resume);
+			else
+				cs->running = false;
+		} else if ((creq & CS_REQ_STATE_MASK) == CS_STATE_START && csg->running &&
+			   !cs->running && (req ^ ack) & CSG_REQ_STATE_MASK) {
+			/* Group (re)started with the stream already requested started. */
+			fw_cs_start(s, g, c, resume);
+		}
+		if (cnew != cack)
+			fw_wr32(s, MSIM_CS_OUTPUT(g, c) + CS_OUT_ACK, cnew);
+	}
+
+	if ((req ^ new_ack) & CSG_REQ_TOGGLES) {
+		if ((req ^ new_ack) & CSG_REQ_STATUS_UPDATE)
+			fw_wr32(s, MSIM_CSG_OUTPUT(g) + CSG_OUT_STATUS_STATE,
+				csg->idle ? CSG_STATUS_IDLE : 0);
+		new_ack = (new_ack & ~CSG_REQ_TOGGLES) | (req & CSG_REQ_TOGGLES);
+	}
+	if (new_ack != ack) {
+		fw_wr32(s, MSIM_CSG_OUTPUT(g) + CSG_OUT_ACK, new_ack);
+		if ((new_ack ^ ack) & mask)
+			p->job_irq |= BIT(g);
+	}
+
+	db = fw_rd32(s, MSIM_CSG_INPUT(g) + CSG_IN_DB_REQ);
+	if (db != fw_rd32(s, MSIM_CSG_OUTPUT(g) + CSG_OUT_DB_ACK))
+		fw_wr32(s, MSIM_CSG_OUTPUT(g) + CSG_OUT_DB_ACK, db);
+
+	if (!csg->running)
+		return;
+
+	as = fw_rd32(s, MSIM_CSG_INPUT(g) + CSG_IN_CONFIG) & 0xf;
+	for (c = 0; c < streams; c++) {
+		if (csg->cs[c].running && !fw_run_cs(s, g, c, as, p))
+			idle = false;
+	}
+	if (idle && !csg->idle) {
+		csg->idle = true;
+		csg_event(s, g, CSG_EVT_IDLE, p);
+	} else if (!idle) {
+		csg->idle = false;
+	}
+}
+
+void msim_fw_work(struct work_struct *work)
+{
+	struct msim *s = container_of(work, struct msim, fw_work);
+	struct msim_fw_pass p = {};
+	unsigned long flags;
+	bool boot;
+	int g, groups, streams;
+	u32 status;
+
+	mutex_lock(&s->fw_lock);
+	spin_lock_irqsave(&s->lock, flags);
+	status = s->mcu_status;
+	boot = status == MSIM_MCU_ST_ENABLED && !s->fw_booted;
+	s->fw_kick = false;
+	spin_unlock_irqrestore(&s->lock, flags);
+
+	if (status != MSIM_MCU_ST_ENABLED)
+		goto out;
+
+	if (boot) {
+		if (!msim_fw_boot(s))
+			goto out;
+		spin_lock_irqsave(&s->lock, flags);
+		s->fw_booted = true;
+		spin_unlock_irqrestore(&s->lock, flags);
+		p.job_irq |= MSIM_JOB_IRQ_GLB;
+	}
+
+	/*
+	 * A hang takes effect in running firmware (a freshly started MCU
+	 * boots): from then on nothing is acknowledged until the MCU is
+	 * stopped or the GPU reset, which also disarms the knob.
+	 */
+	if (READ_ONCE(msim_knobs.fw_hang)) {
+		spin_lock_irqsave(&s->lock, flags);
+		if (!s->fw_hung)
+			pr_info("mali_sim: firmware hangs (fw_hang knob)\n");
+		s->fw_hung = true;
+		spin_unlock_irqrestore(&s->lock, flags);
+		msim_job_irq(s, p.job_irq);
+		goto out;
+	}
+
+	if (!fw_process_glb(s, &p))
+		goto out;
+
+	groups = min_t(u32, fw_rd32(s, GLB_CTL_GROUP_NUM), MSIM_NUM_CSG);
+	for (g = 0; g < groups; g++) {
+		streams = min_t(u32, fw_rd32(s, MSIM_CSG_CONTROL + g * MSIM_CSG_STRIDE +
+					      CSG_CTL_STREAM_NUM), MSIM_NUM_CS);
+		fw_process_csg(s, g, streams, &p);
+	}
+
+	msim_job_irq(s, p.job_irq);
+	if (p.again)
+		queue_work(system_unbound_wq, &s->fw_work);
+	else if (p.poll)
+		mod_delayed_work(system_unbound_wq, &s->poll_work, msecs_to_jiffies(5));
+out:
+	mutex_unlock(&s->fw_lock);
+}

@@ -1,0 +1,404 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * common.c: helpers shared by the uAPI tests (see common.h).
+ */
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common.h"
+
+void msleep(unsigned int ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
+
+int read_file(const char *path, char *buf, size_t len)
+{
+	int fd = open(path, O_RDONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	if (n < 0)
+		return -errno;
+	buf[n] = 0;
+	while (n && (buf[n - 1] == '\n'))
+		buf[--n] = 0;
+	return 0;
+}
+
+int write_file(const char *path, const char *val)
+{
+	int fd = open(path, O_WRONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = write(fd, val, strlen(val));
+	close(fd);
+	return n < 0 ? -errno : 0;
+}
+
+void knob_set(const char *name, const char *value)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), "/sys/module/mali_sim/parameters/%s", name);
+	CHECK(!write_file(path, value), "cannot set simulator knob %s", name);
+}
+
+const char *gpu_sysfs(void)
+{
+	return "/sys/bus/platform/devices/100000000.gpu";
+}
+
+void dev_name(char *buf, size_t len)
+{
+	snprintf(buf, len, "100000000.gpu");
+}
+
+int open_render(void)
+{
+	char path[64];
+	int i;
+
+	for (i = 128; i < 136; i++) {
+		drmVersionPtr v;
+		int fd;
+
+		snprintf(path, sizeof(path), "/dev/dri/renderD%d", i);
+		fd = open(path, O_RDWR | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		v = drmGetVersion(fd);
+		if (v && !strcmp(v->name, "panthor")) {
+			drmFreeVersion(v);
+			return fd;
+		}
+		if (v)
+			drmFreeVersion(v);
+		close(fd);
+	}
+	FAIL("no panthor render node under /dev/dri");
+	return -1;
+}
+
+struct drm_panthor_gpu_info query_gpu_info(int fd)
+{
+	struct drm_panthor_gpu_info info;
+	struct drm_panthor_dev_query q = {
+		.type = DRM_PANTHOR_DEV_QUERY_GPU_INFO,
+		.size = sizeof(info),
+		.pointer = (uintptr_t)&info,
+	};
+
+	memset(&info, 0xa5, sizeof(info));
+	CHECK_IOCTL(fd, DRM_IOCTL_PANTHOR_DEV_QUERY, &q);
+	return info;
+}
+
+struct drm_panthor_csif_info query_csif_info(int fd)
+{
+	struct drm_panthor_csif_info info;
+	struct drm_panthor_dev_query q = {
+		.type = DRM_PANTHOR_DEV_QUERY_CSIF_INFO,
+		.size = sizeof(info),
+		.pointer = (uintptr_t)&info,
+	};
+
+	memset(&info, 0xa5, sizeof(info));
+	CHECK_IOCTL(fd, DRM_IOCTL_PANTHOR_DEV_QUERY, &q);
+	return info;
+}
+
+int try_csif_info(int fd, struct drm_panthor_csif_info *info)
+{
+	struct drm_panthor_dev_query q = {
+		.type = DRM_PANTHOR_DEV_QUERY_CSIF_INFO,
+		.size = sizeof(*info),
+		.pointer = (uintptr_t)info,
+	};
+
+	memset(info, 0, sizeof(*info));
+	return drmIoctl(fd, DRM_IOCTL_PANTHOR_DEV_QUERY, &q) ? -errno : 0;
+}
+
+uint32_t vm_create(int fd)
+{
+	struct drm_panthor_vm_create c = { .user_va_range = USER_VA_RANGE };
+
+	CHECK_IOCTL(fd, DRM_IOCTL_PANTHOR_VM_CREATE, &c);
+	return c.id;
+}
+
+void vm_destroy(int fd, uint32_t vm)
+{
+	struct drm_panthor_vm_destroy d = { .id = vm };
+
+	CHECK_IOCTL(fd, DRM_IOCTL_PANTHOR_VM_DESTROY, &d);
+}
+
+uint32_t bo_create(int fd, uint64_t size, uint32_t flags, uint32_t excl_vm)
+{
+	struct drm_panthor_bo_create c = {
+		.size = size, .flags = flags, .exclusive_vm_id = excl_vm,
+	};
+
+	CHECK_IOCTL(fd, DRM_IOCTL_PANTHOR_BO_CREATE, &c);
+	CHECK(c.size >= size, "BO_CREATE returned size %llu < %llu",
+	      (unsigned long long)c.size, (unsigned long long)size);
+	return c.handle;
+}
+
+void *bo_mmap(int fd, uint32_t handle, uint64_t size)
+{
+	struct drm_panthor_bo_mmap_offset m = { .handle = handle };
+	void *p;
+
+	CHECK_IOCTL(fd, DRM_IOCTL_PANTHOR_BO_MMAP_OFFSET, &m);
+	p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, m.offset);
+	CHECK(p != MAP_FAILED, "mmap of BO %u failed: %s", handle, strerror(errno));
+	return p;
+}
+
+void bo_close(int fd, uint32_t handle)
+{
+	struct drm_gem_close c = { .handle = handle };
+
+	CHECK_IOCTL(fd, DRM_IOCTL_GEM_CLOSE, &c);
+}
+
+void vm_map(int fd, uint32_t vm, uint32_t bo, uint64_t va, uint64_t size, uint32_t flags)
+{
+	struct drm_panthor_vm_bind_op op = {
+		.flags = DRM_PANTHOR_VM_BIND_OP_TYPE_MAP | flags,
+		.bo_handle = bo, .va = va, .size = size,
+	};
+	struct drm_panthor_vm_bind b = {
+		.vm_id = vm, .ops = DRM_PANTHOR_OBJ_ARRAY(1, &op),
+	};
+
+	CHECK_IOCTL(fd, DRM_IOCTL_PANTHOR_VM_BIND, &b);
+}
+
+void vm_unmap(int fd, uint32_t vm, uint64_t va, uint64_t size)
+{
+	struct drm_panthor_vm_bind_op op = {
+		.flags = DRM_PANTHOR_VM_BIND_OP_TYPE_UNMAP, .va = va, .size = size,
+	};
+	struct drm_panthor_vm_bind b = {
+		.vm_id = vm, .ops = DRM_PANTHOR_OBJ_ARRAY(1, &op),
+	};
+
+	CHECK_IOCTL(fd, DRM_IOCTL_PANTHOR_VM_BIND, &b);
+}
+
+int group_create_ret(int fd, struct drm_panthor_group_create *gc,
+		     struct drm_panthor_queue_create *q, uint32_t nq)
+{
+	gc->queues = (struct drm_panthor_obj_array)DRM_PANTHOR_OBJ_ARRAY(nq, q);
+	return drmIoctl(fd, DRM_IOCTL_PANTHOR_GROUP_CREATE, gc) ? -errno : 0;
+}
+
+uint32_t group_create(int fd, uint32_t vm)
+{
+	struct drm_panthor_gpu_info gi = query_gpu_info(fd);
+	struct drm_panthor_queue_create q = { .priority = 0, .ringbuf_size = 0x4000 };
+	struct drm_panthor_group_create gc = {
+		.max_compute_cores = 1, .max_fragment_cores = 1, .max_tiler_cores = 1,
+		.priority = PANTHOR_GROUP_PRIORITY_MEDIUM,
+		.compute_core_mask = gi.shader_present,
+		.fragment_core_mask = gi.shader_present,
+		.tiler_core_mask = gi.tiler_present,
+		.vm_id = vm,
+	};
+	int r = group_create_ret(fd, &gc, &q, 1);
+
+	CHECK(!r, "GROUP_CREATE failed: %s", strerror(-r));
+	return gc.group_handle;
+}
+
+void group_destroy(int fd, uint32_t group)
+{
+	struct drm_panthor_group_destroy d = { .group_handle = group };
+
+	CHECK_IOCTL(fd, DRM_IOCTL_PANTHOR_GROUP_DESTROY, &d);
+}
+
+uint32_t group_state(int fd, uint32_t group, uint32_t *fatal_queues)
+{
+	struct drm_panthor_group_get_state s = { .group_handle = group };
+
+	CHECK_IOCTL(fd, DRM_IOCTL_PANTHOR_GROUP_GET_STATE, &s);
+	if (fatal_queues)
+		*fatal_queues = s.fatal_queues;
+	return s.state;
+}
+
+int submit(int fd, uint32_t group, uint64_t addr, uint32_t size,
+	   uint32_t in_syncobj, uint32_t out_syncobj)
+{
+	struct drm_panthor_sync_op ops[2];
+	unsigned int n = 0;
+	struct drm_panthor_queue_submit qs = {
+		.queue_index = 0, .stream_size = size, .stream_addr = addr,
+	};
+	struct drm_panthor_group_submit gs = {
+		.group_handle = group, .queue_submits = DRM_PANTHOR_OBJ_ARRAY(1, &qs),
+	};
+
+	if (in_syncobj)
+		ops[n++] = (struct drm_panthor_sync_op){
+			.flags = DRM_PANTHOR_SYNC_OP_WAIT |
+				 DRM_PANTHOR_SYNC_OP_HANDLE_TYPE_SYNCOBJ,
+			.handle = in_syncobj };
+	if (out_syncobj)
+		ops[n++] = (struct drm_panthor_sync_op){
+			.flags = DRM_PANTHOR_SYNC_OP_SIGNAL |
+				 DRM_PANTHOR_SYNC_OP_HANDLE_TYPE_SYNCOBJ,
+			.handle = out_syncobj };
+	qs.syncs = (struct drm_panthor_obj_array)DRM_PANTHOR_OBJ_ARRAY(n, ops);
+	return drmIoctl(fd, DRM_IOCTL_PANTHOR_GROUP_SUBMIT, &gs) ? -errno : 0;
+}
+
+uint32_t syncobj_create(int fd)
+{
+	uint32_t h;
+
+	CHECK(!drmSyncobjCreate(fd, 0, &h), "syncobj create: %s", strerror(errno));
+	return h;
+}
+
+int syncobj_wait(int fd, uint32_t handle, int timeout_ms)
+{
+	struct timespec ts;
+	int64_t deadline;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	deadline = ts.tv_sec * 1000000000LL + ts.tv_nsec + timeout_ms * 1000000LL;
+	if (drmSyncobjWait(fd, &handle, 1, deadline, 0, NULL))
+		return -errno;
+	return 0;
+}
+
+void job_init(struct job_ctx *j, int fd)
+{
+	memset(j, 0, sizeof(*j));
+	j->fd = fd;
+	j->vm = vm_create(fd);
+	j->cmd_va = CMD_VA;
+	j->data_va = DATA_VA;
+	j->cmd_bo = bo_create(fd, BUF_SIZE, 0, 0);
+	j->data_bo = bo_create(fd, BUF_SIZE, 0, 0);
+	j->cmd = bo_mmap(fd, j->cmd_bo, BUF_SIZE);
+	j->data = bo_mmap(fd, j->data_bo, BUF_SIZE);
+	memset(j->cmd, 0, BUF_SIZE);
+	memset(j->data, 0, BUF_SIZE);
+	vm_map(fd, j->vm, j->cmd_bo, j->cmd_va, BUF_SIZE, 0);
+	vm_map(fd, j->vm, j->data_bo, j->data_va, BUF_SIZE, 0);
+	j->group = group_create(fd, j->vm);
+}
+
+void job_fini(struct job_ctx *j)
+{
+	group_destroy(j->fd, j->group);
+	vm_unmap(j->fd, j->vm, j->cmd_va, BUF_SIZE);
+	vm_unmap(j->fd, j->vm, j->data_va, BUF_SIZE);
+	munmap(j->cmd, BUF_SIZE);
+	munmap(j->data, BUF_SIZE);
+	bo_close(j->fd, j->cmd_bo);
+	bo_close(j->fd, j->data_bo);
+	vm_destroy(j->fd, j->vm);
+}
+
+void job_reset(struct job_ctx *j)
+{
+	memset(j->cmd, 0, BUF_SIZE);
+	j->n = 0;
+}
+
+void job_emit(struct job_ctx *j, uint64_t instr)
+{
+	CHECK(j->n < BUF_SIZE / 8, "command buffer full");
+	j->cmd[j->n++] = instr;
+}
+
+uint32_t job_submit(struct job_ctx *j, uint32_t in_syncobj)
+{
+	uint32_t out = syncobj_create(j->fd);
+	int r;
+
+	__sync_synchronize();
+	r = submit(j->fd, j->group, j->cmd_va, j->n * 8, in_syncobj, out);
+	CHECK(!r, "GROUP_SUBMIT failed: %s", strerror(-r));
+	return out;
+}
+
+/* --- CS encoder --------------------------------------------------------- */
+
+uint64_t cs_raw(unsigned int opcode, uint64_t payload)
+{
+	return ((uint64_t)opcode << 56) | (payload & ((1ull << 56) - 1));
+}
+
+uint64_t cs_nop(void)
+{
+	return cs_raw(0, 0);
+}
+
+uint64_t cs_move48(unsigned int reg, uint64_t imm)
+{
+	return cs_raw(1, ((uint64_t)reg << 48) | (imm & ((1ull << 48) - 1)));
+}
+
+uint64_t cs_move32(unsigned int reg, uint32_t imm)
+{
+	return cs_raw(2, ((uint64_t)reg << 48) | imm);
+}
+
+uint64_t cs_add_imm32(unsigned int dst, unsigned int src, int32_t imm)
+{
+	return cs_raw(16, ((uint64_t)dst << 48) | ((uint64_t)src << 40) | (uint32_t)imm);
+}
+
+uint64_t cs_load_multiple(unsigned int first_reg, unsigned int addr_reg,
+			  uint16_t mask, int16_t offset)
+{
+	return cs_raw(20, ((uint64_t)first_reg << 48) | ((uint64_t)addr_reg << 40) |
+		      ((uint64_t)mask << 16) | (uint16_t)offset);
+}
+
+uint64_t cs_store_multiple(unsigned int first_reg, unsigned int addr_reg,
+			   uint16_t mask, int16_t offset)
+{
+	return cs_raw(21, ((uint64_t)first_reg << 48) | ((uint64_t)addr_reg << 40) |
+		      ((uint64_t)mask << 16) | (uint16_t)offset);
+}
+
+uint64_t cs_sync_add32(unsigned int addr_reg, unsigned int val_reg)
+{
+	return cs_raw(37, ((uint64_t)addr_reg << 40) | ((uint64_t)val_reg << 32));
+}
+
+uint64_t cs_sync_set32(unsigned int addr_reg, unsigned int val_reg)
+{
+	return cs_raw(38, ((uint64_t)addr_reg << 40) | ((uint64_t)val_reg << 32));
+}
+
+uint64_t cs_sync_wait32(unsigned int addr_reg, unsigned int val_reg, bool gt)
+{
+	return cs_raw(39, ((uint64_t)addr_reg << 40) | ((uint64_t)val_reg << 32) |
+		      ((uint64_t)(gt ? 1 : 0) << 28));
+}
+
+uint64_t cs_branch(int16_t offset, unsigned int cond, unsigned int reg)
+{
+	return cs_raw(22, ((uint64_t)reg << 40) | ((uint64_t)cond << 28) | (uint16_t)offset);
+}

@@ -1,0 +1,125 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * common.h: helpers shared by the uAPI tests: device lookup, checked ioctl
+ * wrappers, VM/BO/group/submit helpers, a small CS instruction encoder and
+ * access to the simulator's fault knobs.
+ *
+ * Tests print what they check; the last line of a failing test says why.
+ * A test exits 0 only when every check held.
+ */
+#ifndef TESTS_COMMON_H
+#define TESTS_COMMON_H
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <xf86drm.h>
+#include <drm/panthor_drm.h>
+
+#define FAIL(...)							\
+	do {								\
+		printf("FAIL at %s:%d: ", __FILE__, __LINE__);		\
+		printf(__VA_ARGS__);					\
+		printf("\n");						\
+		exit(1);						\
+	} while (0)
+
+#define CHECK(cond, ...)						\
+	do {								\
+		if (!(cond))						\
+			FAIL(__VA_ARGS__);				\
+	} while (0)
+
+/* Check that an ioctl fails with a given errno. */
+#define CHECK_ERRNO(fd, req, arg, want)					\
+	do {								\
+		int __r = drmIoctl((fd), (req), (arg));			\
+		CHECK(__r == -1 && errno == (want),			\
+		      "%s: expected %s, got %s", #req " " #arg,		\
+		      strerror(want), __r ? strerror(errno) : "success"); \
+	} while (0)
+
+#define CHECK_IOCTL(fd, req, arg)					\
+	do {								\
+		if (drmIoctl((fd), (req), (arg)))			\
+			FAIL("%s failed: %s", #req, strerror(errno));	\
+	} while (0)
+
+#define USER_VA_RANGE	(1ull << 32)
+
+int open_render(void);
+void dev_name(char *buf, size_t len);
+
+struct drm_panthor_gpu_info query_gpu_info(int fd);
+struct drm_panthor_csif_info query_csif_info(int fd);
+/* 0, or -errno when the driver does not answer CSIF_INFO (yet). */
+int try_csif_info(int fd, struct drm_panthor_csif_info *info);
+
+uint32_t vm_create(int fd);
+void vm_destroy(int fd, uint32_t vm);
+uint32_t bo_create(int fd, uint64_t size, uint32_t flags, uint32_t excl_vm);
+void *bo_mmap(int fd, uint32_t handle, uint64_t size);
+void bo_close(int fd, uint32_t handle);
+void vm_map(int fd, uint32_t vm, uint32_t bo, uint64_t va, uint64_t size, uint32_t flags);
+void vm_unmap(int fd, uint32_t vm, uint64_t va, uint64_t size);
+
+uint32_t group_create(int fd, uint32_t vm);
+int group_create_ret(int fd, struct drm_panthor_group_create *gc,
+		     struct drm_panthor_queue_create *q, uint32_t nq);
+void group_destroy(int fd, uint32_t group);
+uint32_t group_state(int fd, uint32_t group, uint32_t *fatal_queues);
+int submit(int fd, uint32_t group, uint64_t addr, uint32_t size,
+	   uint32_t in_syncobj, uint32_t out_syncobj);
+uint32_t syncobj_create(int fd);
+/* 0 when signalled within timeout_ms, -ETIME otherwise. */
+int syncobj_wait(int fd, uint32_t handle, int timeout_ms);
+
+/* A job: a VM with a command buffer and a data buffer, and a group. */
+struct job_ctx {
+	int fd;
+	uint32_t vm, group;
+	uint32_t cmd_bo, data_bo;
+	uint64_t cmd_va, data_va;
+	uint64_t *cmd;
+	uint32_t *data;
+	unsigned int n;		/* instructions written */
+};
+#define CMD_VA		0x10000000ull
+#define DATA_VA		0x20000000ull
+#define BUF_SIZE	0x10000ull
+
+void job_init(struct job_ctx *j, int fd);
+void job_fini(struct job_ctx *j);
+void job_reset(struct job_ctx *j);
+void job_emit(struct job_ctx *j, uint64_t instr);
+/* Submit the instructions written so far; returns the out syncobj. */
+uint32_t job_submit(struct job_ctx *j, uint32_t in_syncobj);
+
+/* CS instruction encoding (Valhall CSF, v10). */
+uint64_t cs_nop(void);
+uint64_t cs_move48(unsigned int reg, uint64_t imm);
+uint64_t cs_move32(unsigned int reg, uint32_t imm);
+uint64_t cs_add_imm32(unsigned int dst, unsigned int src, int32_t imm);
+uint64_t cs_store_multiple(unsigned int first_reg, unsigned int addr_reg,
+			   uint16_t mask, int16_t offset);
+uint64_t cs_load_multiple(unsigned int first_reg, unsigned int addr_reg,
+			  uint16_t mask, int16_t offset);
+uint64_t cs_sync_set32(unsigned int addr_reg, unsigned int val_reg);
+uint64_t cs_sync_add32(unsigned int addr_reg, unsigned int val_reg);
+uint64_t cs_sync_wait32(unsigned int addr_reg, unsigned int val_reg, bool gt);
+uint64_t cs_branch(int16_t offset, unsigned int cond, unsigned int reg);
+uint64_t cs_raw(unsigned int opcode, uint64_t payload);
+
+/* Simulator fault knobs: /sys/module/mali_sim/parameters/<name>. */
+void knob_set(const char *name, const char *value);
+/* The GPU's platform device directory in sysfs. */
+const char *gpu_sysfs(void);
+int read_file(const char *path, char *buf, size_t len);
+int write_file(const char *path, const char *val);
+void msleep(unsigned int ms);
+
+#endif

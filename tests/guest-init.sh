@@ -1,0 +1,86 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# guest-init.sh: init (PID 1) of the UML guest that scripts/sim-test.sh
+# boots with the host's files as root. Mounts the kernel filesystems, loads
+# the driver, runs each test of $SIMRUN/tests.list and prints one
+# "SIMTEST: PASS|FAIL <name> [reason]" line per test, asks kmemleak for a
+# scan, prints "SIMTEST: DONE" and powers the guest off.
+#
+# Environment (from the kernel command line): SIMRUN (run directory with
+# bin/ and tests.list), SIMMODS (INSTALL_MOD_PATH of the guest's modules),
+# SIMDRIVER (module to load).
+
+export PATH=/usr/sbin:/usr/bin:/sbin:/bin
+export SIMRUN SIMMODS SIMDRIVER
+
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mountpoint -q /dev || mount -t devtmpfs devtmpfs /dev
+mount -t debugfs debugfs /sys/kernel/debug
+mount -t tmpfs tmpfs /tmp
+mount -t tmpfs tmpfs /run
+
+poweroff_now() {
+	sync
+	echo o >/proc/sysrq-trigger
+	sleep 10
+	exit 1
+}
+
+echo "SIMTEST: BOOTED $(uname -r)"
+
+# Load the driver the way udev would, from the freshly built modules.
+if ! modprobe -d "$SIMMODS" "$SIMDRIVER"; then
+	echo "SIMTEST: FAIL driver-load modprobe $SIMDRIVER failed"
+fi
+i=0
+while [ ! -e /dev/dri/renderD128 ] && [ $i -lt 100 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+
+# Every test starts from a well-behaved simulator, whatever the one before
+# left armed.
+reset_knobs() {
+	k=/sys/module/mali_sim/parameters
+	[ -d $k ] || return 0
+	echo N >$k/fw_hang
+	echo 0 >$k/cs_fatal
+	echo 0 >$k/mmu_fault
+	echo 0 >$k/slow_job_ms
+	echo N >$k/pwr_stall
+	echo 100000 >$k/budget
+}
+
+for t in $(cat "$SIMRUN/tests.list"); do
+	reset_knobs
+	echo "SIMTEST: START $t"
+	timeout -k 5 120 "$SIMRUN/bin/$t" >/tmp/out 2>&1
+	rc=$?
+	sed 's/^/  | /' /tmp/out
+	if [ $rc -eq 0 ]; then
+		echo "SIMTEST: PASS $t"
+	elif [ $rc -eq 124 ] || [ $rc -eq 137 ]; then
+		echo "SIMTEST: FAIL $t timed out after 120s"
+	else
+		echo "SIMTEST: FAIL $t $(grep -v '^#' /tmp/out | tail -n 1)"
+	fi
+done
+
+# Unload the driver: teardown must be clean too.
+if grep -q "^$SIMDRIVER " /proc/modules; then
+	rmmod "$SIMDRIVER" || echo "SIMTEST: rmmod $SIMDRIVER failed"
+fi
+
+# kmemleak reports objects only on the second scan after they leaked.
+if [ -w /sys/kernel/debug/kmemleak ]; then
+	echo scan >/sys/kernel/debug/kmemleak
+	sleep 1
+	echo scan >/sys/kernel/debug/kmemleak
+	cat /sys/kernel/debug/kmemleak
+	echo "SIMTEST: KMEMLEAK SCANNED"
+fi
+
+echo "SIMTEST: DONE"
+poweroff_now

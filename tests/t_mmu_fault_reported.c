@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * mmu_fault_reported: a GPU access to an unmapped VA faults: the group is
+ * reported faulty, its fence signals, and a new group on a new VM still
+ * runs. The simulator's mmu_fault knob makes a mapped access fault the
+ * same way.
+ */
+#include "common.h"
+
+static void expect_fault(int fd, struct job_ctx *j, const char *what)
+{
+	uint32_t s = job_submit(j, 0), st;
+
+	CHECK(!syncobj_wait(fd, s, 15000), "%s: fence not signalled", what);
+	st = group_state(fd, j->group, NULL);
+	printf("%s: group state 0x%x\n", what, st);
+	CHECK(st & (DRM_PANTHOR_GROUP_STATE_FATAL_FAULT | DRM_PANTHOR_GROUP_STATE_TIMEDOUT),
+	      "%s: faulting group reported healthy", what);
+}
+
+int main(void)
+{
+	int fd = open_render();
+	struct job_ctx a, b, c;
+	uint32_t s;
+
+	job_init(&a, fd);
+	job_emit(&a, cs_move48(0, 0x7000000ull));	/* nothing mapped there */
+	job_emit(&a, cs_load_multiple(2, 0, 0x1, 0));
+	expect_fault(fd, &a, "unmapped VA");
+
+	job_init(&b, fd);
+	job_emit(&b, cs_move48(0, b.data_va));
+	job_emit(&b, cs_move32(2, 1));
+	job_emit(&b, cs_store_multiple(2, 0, 0x1, 0));
+	knob_set("mmu_fault", "1");
+	expect_fault(fd, &b, "mmu_fault knob");
+	knob_set("mmu_fault", "0");
+
+	job_init(&c, fd);
+	job_emit(&c, cs_move48(0, c.data_va));
+	job_emit(&c, cs_move32(2, 0x600d));
+	job_emit(&c, cs_store_multiple(2, 0, 0x1, 0));
+	s = job_submit(&c, 0);
+	CHECK(!syncobj_wait(fd, s, 10000), "healthy job did not complete");
+	CHECK(c.data[0] == 0x600d, "healthy job wrote 0x%x", c.data[0]);
+	job_fini(&c);
+	printf("ok\n");
+	return 0;
+}

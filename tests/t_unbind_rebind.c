@@ -1,0 +1,47 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * unbind_rebind: unbinding the driver from the GPU removes the render
+ * node; binding it again probes the device from scratch: the node comes
+ * back, answers GPU_INFO, and, if the driver answered CSIF_INFO before
+ * (its firmware was up), answers it again identically (the firmware booted
+ * again).
+ */
+#include <unistd.h>
+
+#include "common.h"
+
+static void drv_attr(const char *attr)
+{
+	char path[256], name[64];
+	const char *drv = getenv("SIMDRIVER") ? getenv("SIMDRIVER") : "panthor";
+
+	dev_name(name, sizeof(name));
+	snprintf(path, sizeof(path), "/sys/bus/platform/drivers/%s/%s", drv, attr);
+	CHECK(!write_file(path, name), "writing %s to %s failed", name, path);
+}
+
+int main(void)
+{
+	int fd = open_render(), i;
+	struct drm_panthor_csif_info before;
+	bool had_csif = !try_csif_info(fd, &before);
+
+	close(fd);
+	drv_attr("unbind");
+	CHECK(access("/dev/dri/renderD128", F_OK), "render node still there after unbind");
+	drv_attr("bind");
+	for (i = 0; i < 100 && access("/dev/dri/renderD128", F_OK); i++)
+		msleep(50);
+	fd = open_render();
+	CHECK(DRM_PANTHOR_ARCH_MAJOR(query_gpu_info(fd).gpu_id) == 10, "GPU_INFO after rebind");
+	/* Whatever the device answered before, it answers the same again. */
+	if (had_csif) {
+		struct drm_panthor_csif_info after;
+
+		CHECK(!try_csif_info(fd, &after), "CSIF_INFO fails after rebind");
+		CHECK(!memcmp(&before, &after, sizeof(before)), "CSIF_INFO changed after rebind");
+	}
+	close(fd);
+	printf("ok\n");
+	return 0;
+}

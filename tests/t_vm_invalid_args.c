@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * vm_invalid_args: the VM ioctls reject bad arguments with EINVAL:
+ * VM_CREATE (unknown flags, a user VA range beyond the GPU's), VM_DESTROY
+ * (non-zero pad, unknown id), VM_GET_STATE (unknown id), VM_BIND (unknown
+ * VM, unaligned VA or size, a range beyond the user VA range, unknown BO,
+ * a range larger than the BO, unknown map flags, an unknown operation
+ * type, sync operations on a synchronous bind).
+ */
+#include "common.h"
+
+static void bind_expect(int fd, uint32_t vm, struct drm_panthor_vm_bind_op op, int err,
+			const char *what)
+{
+	struct drm_panthor_vm_bind b = { .vm_id = vm, .ops = DRM_PANTHOR_OBJ_ARRAY(1, &op) };
+	int r = drmIoctl(fd, DRM_IOCTL_PANTHOR_VM_BIND, &b) ? errno : 0;
+
+	CHECK(r == err, "VM_BIND with %s: got %s, want %s", what,
+	      r ? strerror(r) : "success", strerror(err));
+}
+
+int main(void)
+{
+	int fd = open_render();
+	struct drm_panthor_vm_create c = { .flags = 1 };
+	struct drm_panthor_vm_destroy d = { .id = 99 };
+	struct drm_panthor_vm_get_state st = { .vm_id = 99 };
+	struct drm_panthor_sync_op so = { .flags = DRM_PANTHOR_SYNC_OP_SIGNAL };
+	uint32_t vm, bo;
+	const uint32_t map = DRM_PANTHOR_VM_BIND_OP_TYPE_MAP;
+
+	CHECK_ERRNO(fd, DRM_IOCTL_PANTHOR_VM_CREATE, &c, EINVAL);
+	c = (struct drm_panthor_vm_create){ .user_va_range = 1ull << 60 };
+	CHECK_ERRNO(fd, DRM_IOCTL_PANTHOR_VM_CREATE, &c, EINVAL);
+	CHECK_ERRNO(fd, DRM_IOCTL_PANTHOR_VM_DESTROY, &d, EINVAL);
+	CHECK_ERRNO(fd, DRM_IOCTL_PANTHOR_VM_GET_STATE, &st, EINVAL);
+
+	/* VM_CREATE returns the user VA range it actually gave the VM. */
+	c = (struct drm_panthor_vm_create){ .user_va_range = USER_VA_RANGE };
+	CHECK_IOCTL(fd, DRM_IOCTL_PANTHOR_VM_CREATE, &c);
+	vm = c.id;
+	CHECK(c.user_va_range >= USER_VA_RANGE, "user VA range shrank to 0x%llx",
+	      (unsigned long long)c.user_va_range);
+	bo = bo_create(fd, 0x4000, 0, 0);
+	d = (struct drm_panthor_vm_destroy){ .id = vm, .pad = 1 };
+	CHECK_ERRNO(fd, DRM_IOCTL_PANTHOR_VM_DESTROY, &d, EINVAL);
+
+	bind_expect(fd, 99, (struct drm_panthor_vm_bind_op){ .flags = map,
+		    .bo_handle = bo, .va = 0x100000, .size = 0x4000 }, EINVAL,
+		    "an unknown VM");
+	bind_expect(fd, vm, (struct drm_panthor_vm_bind_op){ .flags = map,
+		    .bo_handle = bo, .va = 0x100800, .size = 0x4000 }, EINVAL,
+		    "an unaligned VA");
+	bind_expect(fd, vm, (struct drm_panthor_vm_bind_op){ .flags = map,
+		    .bo_handle = bo, .va = 0x100000, .size = 0x3800 }, EINVAL,
+		    "an unaligned size");
+	bind_expect(fd, vm, (struct drm_panthor_vm_bind_op){ .flags = map,
+		    .bo_handle = bo, .va = c.user_va_range - 0x2000, .size = 0x4000 }, EINVAL,
+		    "a range past the user VA range");
+	bind_expect(fd, vm, (struct drm_panthor_vm_bind_op){ .flags = map,
+		    .bo_handle = 0x7777, .va = 0x100000, .size = 0x4000 }, EINVAL,
+		    "an unknown BO");
+	bind_expect(fd, vm, (struct drm_panthor_vm_bind_op){ .flags = map,
+		    .bo_handle = bo, .va = 0x100000, .size = 0x8000 }, EINVAL,
+		    "a range larger than the BO");
+	bind_expect(fd, vm, (struct drm_panthor_vm_bind_op){ .flags = map | (1u << 20),
+		    .bo_handle = bo, .va = 0x100000, .size = 0x4000 }, EINVAL,
+		    "an unknown map flag");
+	bind_expect(fd, vm, (struct drm_panthor_vm_bind_op){ .flags = 3u << 28,
+		    .va = 0x100000, .size = 0x4000 }, EINVAL,
+		    "an unknown operation type");
+	bind_expect(fd, vm, (struct drm_panthor_vm_bind_op){ .flags = map,
+		    .bo_handle = bo, .va = 0x100000, .size = 0x4000,
+		    .syncs = DRM_PANTHOR_OBJ_ARRAY(1, &so) }, EINVAL,
+		    "sync operations on a synchronous bind");
+
+	/* Nothing of the above may have left a mapping behind. */
+	vm_map(fd, vm, bo, 0x100000, 0x4000, 0);
+	vm_unmap(fd, vm, 0x100000, 0x4000);
+	bo_close(fd, bo);
+	vm_destroy(fd, vm);
+	printf("ok\n");
+	return 0;
+}
