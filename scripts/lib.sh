@@ -20,6 +20,10 @@ DOWNLOADS=${DOWNLOADS:-$BUILD/downloads}
 
 PROG=$(basename "$0" .sh)
 
+# ccache keys on the command line: with paths made relative to the project,
+# a fresh clone elsewhere (CI's) finds what this one compiled.
+export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$TOP}
+
 die() {
 	printf '%s: error: %s\n' "$PROG" "$*" >&2
 	exit 1

@@ -100,8 +100,11 @@ fi
 
 # --- scratch worktree with the simulator hooked in --------------------------
 
-SRC=$BUILD/sim-src-$DRIVER
-OUT=$BUILD/um-$DRIVER
+# One worktree and one build folder for both drivers: moving between the
+# base and the newest topic and switching the driver's symbol rebuilds only
+# what differs, so the second lane costs little.
+SRC=$BUILD/sim-src
+OUT=$BUILD/um
 MODS=$BUILD/um-$DRIVER-modules
 RUN=$BUILD/sim-run-$DRIVER
 mkdir -p "$BUILD"

@@ -11,7 +11,7 @@
 # command:Debian package, for everything the scripts and checks run.
 TOOL_PKGS="gcc:gcc make:make bc:bc flex:flex bison:bison git:git xz:xz-utils
 perl:perl python3:python3 ccache:ccache aarch64-linux-gnu-gcc:gcc-aarch64-linux-gnu
-spatch:coccinelle ocaml:ocaml-nox b4:b4 dpkg-source:dpkg-dev
+spatch:coccinelle ocaml:ocaml-nox b4:b4 dpkg-source:dpkg-dev rsync:rsync
 pkg-config:pkg-config cpio:cpio depmod:kmod"
 # Libraries (and the Python modules of checkpatch's spdxcheck.py, for
 # Debian's python3), checked through dpkg.
@@ -84,6 +84,12 @@ else
 	tarball=$(tarball_of "$deb" "$BASE_SHA256")
 	import_base "$BASE_VERSION" "$tarball"
 	did+=" base"
+fi
+# git am and the workbench's own tests commit: give the tree an identity
+# when the machine has none (a developer's own one wins).
+if ! kgit config user.email >/dev/null; then
+	kgit config user.name "Forseti Workbench"
+	kgit config user.email "workbench@forseti.invalid"
 fi
 if [ -z "$did" ]; then
 	info "nothing to do: tools installed, sparse at $SPARSE, $KTREE at $BASE_TAG"

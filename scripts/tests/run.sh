@@ -359,7 +359,9 @@ t_check_fails_without_working_sparse() {
 	make_clean_series
 	"$S/apply.sh" >/dev/null 2>&1 || return 1
 	mkdir -p "$FIX/oldsparse/bin"
-	printf '#!/bin/sh\nexit 1\n' >"$FIX/oldsparse/bin/sparse"
+	# like Debian 12's sparse 0.6.4 on 7.3's __typeof_unqual__
+	printf '#!/bin/sh\necho "$1:2:9: error: undefined identifier __typeof_unqual__" >&2\n' \
+		>"$FIX/oldsparse/bin/sparse"
 	chmod +x "$FIX/oldsparse/bin/sparse"
 	# a file that changes so the patch's objects are rebuilt and checked
 	touch "$BUILD/check-src/drivers/gpu/drm/fixture/fixture_util.c" 2>/dev/null || true
