@@ -49,7 +49,8 @@ if [ "$status" -ne 0 ] || [ "$FAILED" -ne 0 ]; then
 	status=1
 fi
 kunit_scan_log "$bdir" || status=1
-grep -E '^\[[0-9:. ]*\] *(ok|not ok) [0-9]+ ' "$bdir/kunit.out" | sed 's/^\[[^]]*\] *//' || true
+# one line per test case, as kunit.py printed it
+grep -E '\[(PASSED|FAILED|SKIPPED|CRASHED)\]' "$bdir/kunit.out" | sed 's/^\[[0-9:]*\] *//' || true
 [ "$PASSED" -gt 0 ] || { info "no test case passed"; status=1; }
 # A checker report with every case passing still fails the run.
 [ "$status" -eq 0 ] || [ "$FAILED" -gt 0 ] || FAILED=1
