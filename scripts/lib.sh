@@ -82,16 +82,6 @@ topic_branch() {
 	printf '%s%s\n' "$BRANCH_PREFIX" "${1#*-}"
 }
 
-# Topic folders up to and including TOPIC (all of them without one).
-topics_upto() {
-	local t
-	for t in $(topics); do
-		printf '%s\n' "$t"
-		[ -n "${1:-}" ] && [ "$t" = "$1" ] && return 0
-	done
-	return 0
-}
-
 patches_of() {
 	local p
 	for p in "$SERIES/$1"/*.patch; do
