@@ -43,7 +43,8 @@ LOGS=$BUILD/check-logs
 JOBS=${JOBS:-$(nproc)}
 ARCHES=${ARCHES:-x86_64 arm64}
 mkdir -p "$LOGS"
-rm -f "$LOGS"/* "$REPORT.tsv"
+rm -rf "${LOGS:?}"/*
+rm -f "$REPORT.tsv"
 
 # --- the check worktree -----------------------------------------------------
 # Checks run in a worktree of their own, so kernel-tree/'s checkout is never
@@ -338,7 +339,7 @@ maintained() {
 check_cocci() {
 	local row=$1
 	shift
-	local log=$LOGS/$row-cocci.log cocci opt req ver
+	local log=$LOGS/$row-cocci.log cocci opt req ver scripts=() t0=$SECONDS
 	: >"$log"
 	ver=$(spatch --version | head -n 1 | awk '{print $3}')
 	for cocci in $(find "$SRC/scripts/coccinelle" -name '*.cocci' | sort); do
@@ -347,13 +348,26 @@ check_cocci() {
 		if [ -n "$req" ] && ! printf '%s\n%s\n' "$req" "$ver" | sort -CV; then
 			continue
 		fi
-		opt=$(grep 'Options:' "$cocci" | cut -d: -f2 || true)
-		# shellcheck disable=SC2086
-		(cd "$SRC" && spatch -D report --no-show-diff --very-quiet --cocci-file "$cocci" \
-			$opt -I include -I arch/x86/include "$@" 2>/dev/null) >>"$log" || true
+		scripts+=("$cocci")
+	done
+	# one spatch per script, $JOBS at a time; each writes its own part of
+	# the log, gathered in the scripts' order
+	rm -rf "$LOGS/$row-cocci.d"
+	mkdir -p "$LOGS/$row-cocci.d"
+	printf '%s\n' "${scripts[@]}" | SRC=$SRC OUTD=$LOGS/$row-cocci.d \
+		xargs -d '\n' -P "$JOBS" -I{} bash -c '
+		cocci=$1
+		shift
+		opt=$(grep "Options:" "$cocci" | cut -d: -f2 || true)
+		cd "$SRC" && spatch -D report --no-show-diff --very-quiet --cocci-file "$cocci" \
+			$opt -I include -I arch/x86/include "$@" >"$OUTD/$(basename "$cocci").out" 2>/dev/null
+		exit 0' _ {} "$@"
+	for cocci in "${scripts[@]}"; do
+		cat "$LOGS/$row-cocci.d/$(basename "$cocci").out" >>"$log" 2>/dev/null || true
 	done
 	local n
 	n=$(grep -c . "$log" || true)
+	info "$row: coccinelle: ${#scripts[@]} scripts in $((SECONDS - t0)) s"
 	if [ "$n" -gt 0 ]; then
 		set_cell "$row" cocci "FAIL($n)"
 	else
@@ -408,6 +422,7 @@ check_matrix() {
 		fi
 		# W=1 as in the prepared build, so ccache finds what the lanes
 		# share with it (kernel-doc is not this check's business)
+		local t0=$SECONDS
 		if make -C "$SRC" O="$dir" -j"$JOBS" ARCH=x86_64 CC="ccache gcc" W=1 \
 			KERNELDOC=/dev/null vmlinux modules >"$log" 2>&1; then
 			result+=" $lane:ok"
@@ -415,6 +430,7 @@ check_matrix() {
 			result+=" $lane:FAIL"
 			bad=1
 		fi
+		info "$row: matrix lane $lane built in $((SECONDS - t0)) s"
 	done < <(grep -E '^[a-z0-9-]+:' "$CI_DIR/kconfig/matrix.config")
 	printf '%s\n' "$result" >"$LOGS/$row-matrix.log"
 	if [ $bad -eq 1 ]; then

@@ -21,6 +21,13 @@
 # default 768M), SIM_JOBS (make -j, default 2), SIM_FW_IFACE (firmware
 # interface version the simulated firmware presents, default 1.1.0; 4.1.0
 # takes panthor through its GLB_STATE paths).
+#
+# Work in progress (a topic branch not yet in series/, in a helper's own
+# folders, so that several runs do not share a build):
+#   SIM_REV      the commit to test as forseti, instead of the newest topic
+#   SIM_LANDED   with SIM_REV: the topics it counts as landed ("1-probe 2-firmware")
+#   SIM_DIR      one folder for the worktree, build, modules and run files
+#                (default: build/sim-src, build/um, build/um-*, build/sim-run-*)
 
 . "$(dirname "$0")/lib.sh"
 
@@ -63,7 +70,16 @@ done <"$TESTS/topics"
 
 # The topics that count as landed (all of them for panthor).
 LANDED=()
-if [ "$DRIVER" = panthor ]; then
+if [ -n "${SIM_REV:-}" ]; then
+	[ "$DRIVER" = forseti ] || die "SIM_REV is for the forseti lane"
+	[ -n "${SIM_LANDED:-}" ] || die "SIM_REV needs SIM_LANDED (the topics it counts as landed)"
+	REV=$SIM_REV
+	kgit rev-parse -q --verify "$REV^{commit}" >/dev/null || die "SIM_REV: no such commit: $REV"
+	for t in $SIM_LANDED; do
+		t=$(topic_dir "$t") || die "SIM_LANDED: unknown topic"
+		LANDED+=("$t")
+	done
+elif [ "$DRIVER" = panthor ]; then
 	REV=refs/tags/$BASE_TAG
 	for t in $(topics); do LANDED+=("$t"); done
 else
@@ -103,10 +119,19 @@ fi
 # One worktree and one build folder for both drivers: moving between the
 # base and the newest topic and switching the driver's symbol rebuilds only
 # what differs, so the second lane costs little.
-SRC=$BUILD/sim-src
-OUT=$BUILD/um
-MODS=$BUILD/um-$DRIVER-modules
-RUN=$BUILD/sim-run-$DRIVER
+if [ -n "${SIM_DIR:-}" ]; then
+	SRC=$SIM_DIR/src
+	OUT=$SIM_DIR/um
+	MODS=$SIM_DIR/um-$DRIVER-modules
+	RUN=$SIM_DIR/run-$DRIVER
+	UAPI_DIR=$SIM_DIR
+else
+	SRC=$BUILD/sim-src
+	OUT=$BUILD/um
+	MODS=$BUILD/um-$DRIVER-modules
+	RUN=$BUILD/sim-run-$DRIVER
+	UAPI_DIR=$BUILD
+fi
 mkdir -p "$BUILD"
 
 if [ ! -d "$SRC/.git" ] && [ ! -f "$SRC/.git" ]; then
@@ -202,11 +227,11 @@ KVER=$(cat "$OUT/include/config/kernel.release")
 
 # --- uAPI headers, tests, firmware, DT -----------------------------------------
 
-UAPI=$BUILD/uapi-$DRIVER
+UAPI=$UAPI_DIR/uapi-$DRIVER
 if [ ! -f "$UAPI/include/drm/panthor_drm.h" ] ||
 	[ "$SRC/include/uapi/drm/panthor_drm.h" -nt "$UAPI/include/drm/panthor_drm.h" ]; then
 	info "exporting uAPI headers to $UAPI"
-	make -C "$SRC" -s O="$BUILD/uapi-build-$DRIVER" ARCH=x86 headers_install \
+	make -C "$SRC" -s O="$UAPI_DIR/uapi-build-$DRIVER" ARCH=x86 headers_install \
 		INSTALL_HDR_PATH="$UAPI" >/dev/null || die "headers_install failed"
 fi
 

@@ -11,6 +11,7 @@
 # own small build folders (build/send-x86_64, build/bisect-x86_64).
 # Prints one line per test and ends with "N passed, N failed".
 . "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/fixture-lib.sh"
 
 S=$TOP/scripts
 FIX=$BUILD/posting-test
@@ -35,24 +36,10 @@ fixture_env() {
 
 reset_fixture() {
 	fixture_env
-	if ! git -C "$KTREE" rev-parse --git-dir >/dev/null 2>&1; then
-		git -C "$REAL_KTREE" worktree prune
-		rm -rf "$KTREE"
-		git -C "$REAL_KTREE" worktree add -q --detach "$KTREE" "refs/tags/$BASE_TAG"
-	fi
-	git -C "$KTREE" am --abort >/dev/null 2>&1 || true
-	git -C "$KTREE" rebase --abort >/dev/null 2>&1 || true
-	git -C "$KTREE" checkout -q --detach --force "refs/tags/$BASE_TAG"
-	git -C "$KTREE" clean -q -fd
-	git -C "$KTREE" for-each-ref --format='%(refname)' refs/heads/posting/ refs/forseti/posted/posting/ |
-		while read -r r; do git -C "$KTREE" update-ref -d "$r"; done
-	rm -rf "$FIX/proj" "$FIX/outbox" "$FIX/up" "$FIX/upmbox" "$FIX/out"
-	mkdir -p "$FIX/proj/series" "$FIX/proj/ci/kconfig" "$COVERS" "$FIX/outbox"
-	cp "$TOP/ci/kconfig/base.config" "$TOP/ci/kconfig/x86_64.config" "$FIX/proj/ci/kconfig/"
-	echo 'CONFIG_DRM_FIXTURE=m' >"$FIX/proj/ci/kconfig/driver.config"
+	fixture_tree_reset refs/forseti/posted/posting/
+	rm -rf "$FIX/outbox" "$FIX/up" "$FIX/upmbox" "$FIX/out"
+	mkdir -p "$COVERS" "$FIX/outbox"
 	for t in 1-alpha 2-beta 3-gamma; do
-		mkdir -p "$SERIES/$t"
-		touch "$SERIES/$t/.keep"
 		printf 'drm/fixture: the %s topic\n\nThis is the %s topic of the fixture series. It exists only\nin the workbench tests.\n' \
 			"${t#*-}" "${t#*-}" >"$COVERS/$t.txt"
 	done
@@ -67,88 +54,11 @@ fixture roadmap
 EOF
 }
 
-commit_fixture() { # TOPIC SUBJECT [AUTHOR]
-	local t=$1 subj=$2 author=${3:-Fixture Dev <fixture@forseti.invalid>}
-	git -C "$KTREE" add -A
-	git -C "$KTREE" -c user.name="${author% <*}" -c user.email="$(printf '%s' "${author#*<}" | tr -d '>')" \
-		commit -q -s -m "$subj" -m "This change exists only in the workbench's own tests."
-	git -C "$KTREE" branch -f "posting/${t#*-}" HEAD
-}
-
-write_file() {
-	mkdir -p "$(dirname "$KTREE/$1")"
-	cat >"$KTREE/$1"
-}
-
-# alpha: the driver, a helper; beta: empty; gamma: the helper at init.
+# alpha: the driver, a helper; beta: empty; gamma: the helper at init
+# (scripts/tests/fixture-lib.sh).
 make_series() {
 	reset_fixture
-	write_file drivers/gpu/drm/fixture/Kconfig <<'EOF'
-# SPDX-License-Identifier: GPL-2.0-only
-config DRM_FIXTURE
-	tristate "Workbench fixture driver"
-	depends on DRM
-	help
-	  A driver that exists only in the forseti workbench's own tests.
-EOF
-	write_file drivers/gpu/drm/fixture/Makefile <<'EOF'
-# SPDX-License-Identifier: GPL-2.0-only
-fixture-y := fixture_main.o
-obj-$(CONFIG_DRM_FIXTURE) += fixture.o
-EOF
-	write_file drivers/gpu/drm/fixture/fixture_main.c <<'EOF'
-// SPDX-License-Identifier: GPL-2.0-only
-#include <linux/module.h>
-
-static int __init fixture_init(void)
-{
-	return 0;
-}
-module_init(fixture_init);
-
-MODULE_DESCRIPTION("forseti workbench fixture");
-MODULE_LICENSE("GPL");
-EOF
-	sed -i 's|^source "drivers/gpu/drm/panthor/Kconfig"$|&\nsource "drivers/gpu/drm/fixture/Kconfig"|' \
-		"$KTREE/drivers/gpu/drm/Kconfig"
-	sed -i 's|^obj-$(CONFIG_DRM_PANTHOR) += panthor/$|&\nobj-$(CONFIG_DRM_FIXTURE) += fixture/|' \
-		"$KTREE/drivers/gpu/drm/Makefile"
-	python3 - "$KTREE/MAINTAINERS" <<'EOF'
-import sys
-p = sys.argv[1]
-s = open(p).read()
-entry = ("DRM DRIVER FOR FIXTURES\n"
-         "M:\tFixture Dev <fixture@forseti.invalid>\n"
-         "S:\tMaintained\n"
-         "F:\tdrivers/gpu/drm/fixture/\n\n")
-s = s.replace("DRM DRIVER FOR GENERIC EDP PANELS\n", entry + "DRM DRIVER FOR GENERIC EDP PANELS\n", 1)
-open(p, "w").write(s)
-EOF
-	commit_fixture 1-alpha "drm/fixture: add a fixture driver"
-	write_file drivers/gpu/drm/fixture/fixture_util.c <<'EOF'
-// SPDX-License-Identifier: GPL-2.0-only
-#include "fixture.h"
-
-int fixture_twice(int v)
-{
-	return 2 * v;
-}
-EOF
-	write_file drivers/gpu/drm/fixture/fixture.h <<'EOF'
-/* SPDX-License-Identifier: GPL-2.0-only */
-#ifndef FIXTURE_H
-#define FIXTURE_H
-int fixture_twice(int v);
-#endif
-EOF
-	sed -i 's/^fixture-y := fixture_main.o$/fixture-y := fixture_main.o fixture_util.o/' \
-		"$KTREE/drivers/gpu/drm/fixture/Makefile"
-	commit_fixture 1-alpha "drm/fixture: add a helper"
-	git -C "$KTREE" branch -f posting/beta HEAD
-	sed -i 's/^#include <linux\/module.h>$/&\n#include "fixture.h"/' "$KTREE/drivers/gpu/drm/fixture/fixture_main.c"
-	sed -i 's/^\treturn 0;$/\treturn fixture_twice(0);/' "$KTREE/drivers/gpu/drm/fixture/fixture_main.c"
-	commit_fixture 3-gamma "drm/fixture: use the helper at init"
-	git -C "$KTREE" checkout -q --detach "refs/tags/$BASE_TAG"
+	fixture_commits
 	"$S/export.sh" >/dev/null 2>&1
 }
 

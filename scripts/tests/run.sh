@@ -9,6 +9,7 @@
 # fake base package. Needs 'make tree' (and uses the prepared check builds).
 # Prints one line per test and ends with "N passed, N failed".
 . "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/fixture-lib.sh"
 
 S=$TOP/scripts
 FIX=$BUILD/selftest
@@ -33,140 +34,15 @@ fixture_env() {
 
 reset_fixture() {
 	fixture_env
-	if ! git -C "$KTREE" rev-parse --git-dir >/dev/null 2>&1; then
-		git -C "$REAL_KTREE" worktree prune
-		rm -rf "$KTREE"
-		git -C "$REAL_KTREE" worktree add -q --detach "$KTREE" "refs/tags/$BASE_TAG"
-	fi
-	git -C "$KTREE" am --abort >/dev/null 2>&1 || true
-	git -C "$KTREE" rebase --abort >/dev/null 2>&1 || true
-	git -C "$KTREE" checkout -q --detach --force "refs/tags/$BASE_TAG"
-	git -C "$KTREE" clean -q -fd
-	git -C "$KTREE" for-each-ref --format='%(refname)' refs/heads/fixture/ |
-		while read -r r; do git -C "$KTREE" update-ref -d "$r"; done
-	rm -rf "$FIX/proj"
-	mkdir -p "$FIX/proj/series" "$FIX/proj/ci/kconfig"
-	cp "$TOP/ci/kconfig/base.config" "$TOP/ci/kconfig/x86_64.config" \
-		"$TOP/ci/kconfig/arm64.config" "$FIX/proj/ci/kconfig/"
-	echo 'CONFIG_DRM_FIXTURE=m' >"$FIX/proj/ci/kconfig/driver.config"
-	echo 'module:' >"$FIX/proj/ci/kconfig/matrix.config"
-	for t in 1-alpha 2-beta 3-gamma; do
-		mkdir -p "$SERIES/$t"
-		touch "$SERIES/$t/.keep"
-	done
+	fixture_tree_reset
+	echo 'module:' >"$CI_DIR/kconfig/matrix.config"
 }
 
-# commit_fixture TOPIC SUBJECT: commit the fixture tree's changes as the
-# next patch of TOPIC's branch (exported to the series by the caller).
-commit_fixture() {
-	local t=$1 subj=$2
-	git -C "$KTREE" add -A
-	git -C "$KTREE" -c user.name="Fixture Dev" -c user.email=fixture@forseti.invalid \
-		commit -q -s -m "$subj" -m "This change exists only in the workbench's own tests; it
-checks that the workbench sees what it should."
-	git -C "$KTREE" branch -f "fixture/${t#*-}" HEAD
-}
-
-write_file() { # path (in the fixture tree), content on stdin
-	mkdir -p "$(dirname "$KTREE/$1")"
-	cat >"$KTREE/$1"
-}
-
-# The clean fixture series: a tiny driver in two patches (topic alpha), an
-# empty topic (beta), and one more patch (gamma).
+# The clean fixture series (scripts/tests/fixture-lib.sh), exported into
+# the fixture project, which is its own git repository.
 make_clean_series() {
 	reset_fixture
-	write_file drivers/gpu/drm/fixture/Kconfig <<'EOF'
-# SPDX-License-Identifier: GPL-2.0-only
-config DRM_FIXTURE
-	tristate "Workbench fixture driver"
-	depends on DRM
-	help
-	  A driver that exists only in the forseti workbench's own tests,
-	  to check that the per-patch checks see what they should. It is
-	  never posted and does nothing.
-
-	  If unsure, say N.
-EOF
-	write_file drivers/gpu/drm/fixture/Makefile <<'EOF'
-# SPDX-License-Identifier: GPL-2.0-only
-fixture-y := fixture_main.o
-obj-$(CONFIG_DRM_FIXTURE) += fixture.o
-EOF
-	write_file drivers/gpu/drm/fixture/fixture_main.c <<'EOF'
-// SPDX-License-Identifier: GPL-2.0-only
-/* Copyright 2026 The forseti authors */
-
-#include <linux/module.h>
-
-static int __init fixture_init(void)
-{
-	return 0;
-}
-module_init(fixture_init);
-
-static void __exit fixture_exit(void)
-{
-}
-module_exit(fixture_exit);
-
-MODULE_DESCRIPTION("forseti workbench fixture");
-MODULE_LICENSE("GPL");
-EOF
-	sed -i 's|^source "drivers/gpu/drm/panthor/Kconfig"$|&\nsource "drivers/gpu/drm/fixture/Kconfig"|' \
-		"$KTREE/drivers/gpu/drm/Kconfig"
-	sed -i 's|^obj-$(CONFIG_DRM_PANTHOR) += panthor/$|&\nobj-$(CONFIG_DRM_FIXTURE) += fixture/|' \
-		"$KTREE/drivers/gpu/drm/Makefile"
-	python3 - "$KTREE/MAINTAINERS" <<'EOF'
-import sys
-p = sys.argv[1]
-s = open(p).read()
-entry = ("DRM DRIVER FOR FIXTURES\n"
-         "M:\tFixture Dev <fixture@forseti.invalid>\n"
-         "S:\tMaintained\n"
-         "F:\tdrivers/gpu/drm/fixture/\n\n")
-s = s.replace("DRM DRIVER FOR GENERIC EDP PANELS\n", entry + "DRM DRIVER FOR GENERIC EDP PANELS\n", 1)
-open(p, "w").write(s)
-EOF
-	commit_fixture 1-alpha "drm/fixture: add a fixture driver"
-	write_file drivers/gpu/drm/fixture/fixture_util.c <<'EOF'
-// SPDX-License-Identifier: GPL-2.0-only
-/* Copyright 2026 The forseti authors */
-
-#include "fixture.h"
-
-/**
- * fixture_twice() - Double a value
- * @v: the value
- *
- * Return: @v times two.
- */
-int fixture_twice(int v)
-{
-	return 2 * v;
-}
-EOF
-	write_file drivers/gpu/drm/fixture/fixture.h <<'EOF'
-/* SPDX-License-Identifier: GPL-2.0-only */
-/* Copyright 2026 The forseti authors */
-
-#ifndef FIXTURE_H
-#define FIXTURE_H
-
-int fixture_twice(int v);
-
-#endif
-EOF
-	sed -i 's/^fixture-y := fixture_main.o$/fixture-y := fixture_main.o fixture_util.o/' \
-		"$KTREE/drivers/gpu/drm/fixture/Makefile"
-	commit_fixture 1-alpha "drm/fixture: add a helper"
-	sed -i 's/^#include <linux\/module.h>$/&\n\n#include "fixture.h"/' \
-		"$KTREE/drivers/gpu/drm/fixture/fixture_main.c"
-	sed -i 's/^\treturn 0;$/\treturn fixture_twice(0);/' \
-		"$KTREE/drivers/gpu/drm/fixture/fixture_main.c"
-	git -C "$KTREE" branch -f fixture/beta HEAD
-	commit_fixture 3-gamma "drm/fixture: use the helper at init"
-	git -C "$KTREE" checkout -q --detach "refs/tags/$BASE_TAG"
+	fixture_commits
 	"$S/export.sh" >/dev/null
 	(cd "$FIX/proj" && git init -q && git add -A &&
 		git -c user.name=t -c user.email=t@t commit -q -m fixture)
