@@ -84,7 +84,7 @@ fragment() {
 		cat "$CI_DIR/kconfig/driver.config" >>"$out"
 	fi
 	if [ -n "$lane" ]; then
-		grep "^$lane:" "$CI_DIR/kconfig/matrix.config" | cut -d: -f2- |
+		grep -E "^(@lanes|$lane):" "$CI_DIR/kconfig/matrix.config" | cut -d: -f2- |
 			tr ' ' '\n' | grep '^CONFIG_' | sed 's/^\(CONFIG_[A-Z0-9_]*\)=n$/# \1 is not set/' >>"$out" || true
 	fi
 	printf '%s\n' "$out"
@@ -181,8 +181,30 @@ prepare() {
 			xargs -0 /usr/bin/python3 scripts/kernel-doc -none) >>"$log" 2>&1 || true
 	fi
 	norm_warnings <"$log" >"$dir/.forseti-baseline"
+	[ "$arch" = x86_64 ] && builtin_config_sum "$dir" >"$dir/.forseti-vmlinux-config"
 	printf '%s\n' "$want" >"$stamp"
 	info "$arch: prepared; $(wc -l <"$dir/.forseti-baseline") warning(s) in the base"
+}
+
+# builtin_config_sum DIR: a digest of what in DIR's .config can change
+# vmlinux (everything but the modules).
+builtin_config_sum() {
+	grep -v '=m$' "$1/.config" | grep -v '^#' | sort | sha256sum | cut -d' ' -f1
+}
+
+# relink_vmlinux ARCH ROW: on x86_64, where modpost links each patch's
+# modules against vmlinux, rebuild vmlinux when the configuration has
+# changed what is built in since it was last built (a patch that selects a
+# library, such as io-pgtable, needs it in vmlinux, not only in Kconfig).
+# Only a failure counts: the warnings are the base's code, not the patch's.
+relink_vmlinux() {
+	local arch=$1 row=$2 dir=$BUILD/check-$1 sum
+	[ "$arch" = x86_64 ] || return 0
+	sum=$(builtin_config_sum "$dir")
+	[ "$sum" != "$(cat "$dir/.forseti-vmlinux-config" 2>/dev/null)" ] || return 0
+	info "$row: the built-in configuration changed: rebuilding vmlinux"
+	kmake "$arch" KERNELDOC=/dev/null vmlinux >"$LOGS/$row-$arch-vmlinux.log" 2>&1 || return 1
+	printf '%s\n' "$sum" >"$dir/.forseti-vmlinux-config"
 }
 
 # new_warnings ARCH LOG: the warnings of LOG that the base does not have
@@ -273,6 +295,10 @@ check_patch() {
 		if [ -n "$bad" ]; then
 			set_cell "$row" "$arch" "FAIL(kconfig)"
 			printf 'Kconfig did not give %s\n' "$bad" >"$LOGS/$row-$arch.log"
+			continue
+		fi
+		if ! relink_vmlinux "$arch" "$row"; then
+			set_cell "$row" "$arch" "FAIL(vmlinux)"
 			continue
 		fi
 		if [ ${#dirs[@]} -eq 0 ]; then

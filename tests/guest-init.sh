@@ -4,15 +4,18 @@
 # guest-init.sh: init (PID 1) of the UML guest that scripts/sim-test.sh
 # boots with the host's files as root. Mounts the kernel filesystems, loads
 # the driver, runs each test of $SIMRUN/tests.list and prints one
-# "SIMTEST: PASS|FAIL <name> [reason]" line per test, asks kmemleak for a
-# scan, prints "SIMTEST: DONE" and powers the guest off.
+# "SIMTEST: PASS|FAIL <name> [reason]" line per test, unloads the driver,
+# runs the KUnit modules of $SIMKUNIT (their kernel log goes to
+# $SIMRUN/kunit-<module>.log), asks kmemleak for a scan, prints
+# "SIMTEST: DONE" and powers the guest off.
 #
 # Environment (from the kernel command line): SIMRUN (run directory with
 # bin/ and tests.list), SIMMODS (INSTALL_MOD_PATH of the guest's modules),
-# SIMDRIVER (module to load).
+# SIMDRIVER (module to load), SIMKUNIT (optional: KUnit test modules to
+# load, comma-separated; needs kunit.enable=1 on the command line).
 
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin
-export SIMRUN SIMMODS SIMDRIVER
+export SIMRUN SIMMODS SIMDRIVER SIMKUNIT
 
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
@@ -73,8 +76,25 @@ if grep -q "^$SIMDRIVER " /proc/modules; then
 	rmmod "$SIMDRIVER" || echo "SIMTEST: rmmod $SIMDRIVER failed"
 fi
 
-# kmemleak reports objects only on the second scan after they leaked.
+# The KUnit suites, with nothing else loaded. Loading a test module runs
+# its suites before modprobe returns; its part of the kernel log is kept
+# for scripts/sim-test.sh to read. Then unload it (and what it pulled in),
+# so that module teardown is covered by the scan below too.
+kunit_ran=0
+for m in $(echo "${SIMKUNIT:-}" | tr ',' ' '); do
+	echo "SIMTEST: KUNIT START $m"
+	dmesg -C
+	modprobe -d "$SIMMODS" "$m" || echo "SIMTEST: KUNIT modprobe $m failed"
+	dmesg -t >"$SIMRUN/kunit-$m.log"
+	modprobe -r -d "$SIMMODS" "$m" || echo "SIMTEST: KUNIT modprobe -r $m failed"
+	echo "SIMTEST: KUNIT END $m"
+	kunit_ran=1
+done
+
+# kmemleak reports objects only on the second scan after they leaked, and
+# only those older than five seconds: give the KUnit suites' objects time.
 if [ -w /sys/kernel/debug/kmemleak ]; then
+	[ $kunit_ran -eq 0 ] || sleep 5
 	echo scan >/sys/kernel/debug/kmemleak
 	sleep 1
 	echo scan >/sys/kernel/debug/kmemleak
