@@ -181,30 +181,49 @@ prepare() {
 			xargs -0 /usr/bin/python3 scripts/kernel-doc -none) >>"$log" 2>&1 || true
 	fi
 	norm_warnings <"$log" >"$dir/.forseti-baseline"
-	[ "$arch" = x86_64 ] && builtin_config_sum "$dir" >"$dir/.forseti-vmlinux-config"
+	if [ "$arch" = x86_64 ]; then
+		config_sum "$dir" builtin >"$dir/.forseti-vmlinux-config"
+		config_sum "$dir" >"$dir/.forseti-modules-config"
+		cp "$dir/modules.order" "$dir/.forseti-modules.order"
+	fi
 	printf '%s\n' "$want" >"$stamp"
 	info "$arch: prepared; $(wc -l <"$dir/.forseti-baseline") warning(s) in the base"
 }
 
-# builtin_config_sum DIR: a digest of what in DIR's .config can change
-# vmlinux (everything but the modules).
-builtin_config_sum() {
-	grep -v '=m$' "$1/.config" | grep -v '^#' | sort | sha256sum | cut -d' ' -f1
+# config_sum DIR [builtin]: a digest of DIR's .config, or of what in it can
+# change vmlinux (everything but the modules).
+config_sum() {
+	if [ "${2:-}" = builtin ]; then
+		grep -v '=m$' "$1/.config"
+	else
+		cat "$1/.config"
+	fi | grep -v '^#' | sort | sha256sum | cut -d' ' -f1
 }
 
-# relink_vmlinux ARCH ROW: on x86_64, where modpost links each patch's
-# modules against vmlinux, rebuild vmlinux when the configuration has
-# changed what is built in since it was last built (a patch that selects a
-# library, such as io-pgtable, needs it in vmlinux, not only in Kconfig).
+# rebuild_for_config ARCH ROW: on x86_64, where modpost links each patch's
+# modules against the rest of the kernel, rebuild what the configuration
+# has changed since the last full build: vmlinux when what is built in
+# changed (a patch that selects a library, such as io-pgtable), the other
+# modules when only they did (a select of a helper module, such as GEM
+# shmem), so that modpost sees what that configuration really exports.
 # Only a failure counts: the warnings are the base's code, not the patch's.
-relink_vmlinux() {
-	local arch=$1 row=$2 dir=$BUILD/check-$1 sum
+rebuild_for_config() {
+	local arch=$1 row=$2 dir=$BUILD/check-$1 b m goals=()
 	[ "$arch" = x86_64 ] || return 0
-	sum=$(builtin_config_sum "$dir")
-	[ "$sum" != "$(cat "$dir/.forseti-vmlinux-config" 2>/dev/null)" ] || return 0
-	info "$row: the built-in configuration changed: rebuilding vmlinux"
-	kmake "$arch" KERNELDOC=/dev/null vmlinux >"$LOGS/$row-$arch-vmlinux.log" 2>&1 || return 1
-	printf '%s\n' "$sum" >"$dir/.forseti-vmlinux-config"
+	b=$(config_sum "$dir" builtin)
+	m=$(config_sum "$dir")
+	if [ "$b" != "$(cat "$dir/.forseti-vmlinux-config" 2>/dev/null)" ]; then
+		goals=(vmlinux modules)
+	elif [ "$m" != "$(cat "$dir/.forseti-modules-config" 2>/dev/null)" ]; then
+		goals=(modules)
+	else
+		return 0
+	fi
+	info "$row: the configuration changed: rebuilding ${goals[*]}"
+	kmake "$arch" KERNELDOC=/dev/null "${goals[@]}" >"$LOGS/$row-$arch-rebuild.log" 2>&1 || return 1
+	printf '%s\n' "$b" >"$dir/.forseti-vmlinux-config"
+	printf '%s\n' "$m" >"$dir/.forseti-modules-config"
+	cp "$dir/modules.order" "$dir/.forseti-modules.order"
 }
 
 # new_warnings ARCH LOG: the warnings of LOG that the base does not have
@@ -242,6 +261,16 @@ build_patch() {
 		done <"$BUILD/check-$arch/${d}modules.order"
 	done
 	if [ $rc -eq 0 ] && [ ${#kos[@]} -gt 0 ] && [ "$arch" = x86_64 ]; then
+		# modpost of single modules sees only their own and vmlinux's
+		# exports: link the configuration's other modules with them
+		# (the list of the last full build; rebuild_for_config keeps it
+		# in step with the configuration), so that a module that uses
+		# another one, such as the GEM shmem helpers, links too
+		if [ -f "$BUILD/check-$arch/.forseti-modules.order" ]; then
+			while read -r m; do
+				kos+=("${m%.o}.ko")
+			done <"$BUILD/check-$arch/.forseti-modules.order"
+		fi
 		mapfile -t kos < <(printf '%s\n' "${kos[@]}" | sort -u)
 		kmake "$arch" "${kos[@]}" >>"$log" 2>&1 || rc=$?
 	fi
@@ -297,8 +326,8 @@ check_patch() {
 			printf 'Kconfig did not give %s\n' "$bad" >"$LOGS/$row-$arch.log"
 			continue
 		fi
-		if ! relink_vmlinux "$arch" "$row"; then
-			set_cell "$row" "$arch" "FAIL(vmlinux)"
+		if ! rebuild_for_config "$arch" "$row"; then
+			set_cell "$row" "$arch" "FAIL(rebuild)"
 			continue
 		fi
 		if [ ${#dirs[@]} -eq 0 ]; then
