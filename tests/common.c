@@ -341,6 +341,18 @@ uint32_t job_submit(struct job_ctx *j, uint32_t in_syncobj)
 	return out;
 }
 
+void job_check_healthy(struct job_ctx *j, const char *when)
+{
+	uint32_t s;
+
+	job_emit(j, cs_move48(0, j->data_va));
+	job_emit(j, cs_move32(2, 0x600d));
+	job_emit(j, cs_store_multiple(2, 0, 0x1, 0));
+	s = job_submit(j, 0);
+	CHECK(!syncobj_wait(j->fd, s, 10000), "%s: the job did not complete", when);
+	CHECK(j->data[0] == 0x600d, "%s: the job wrote 0x%x", when, j->data[0]);
+}
+
 /* --- CS encoder --------------------------------------------------------- */
 
 uint64_t cs_raw(unsigned int opcode, uint64_t payload)

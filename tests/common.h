@@ -98,6 +98,8 @@ void job_reset(struct job_ctx *j);
 void job_emit(struct job_ctx *j, uint64_t instr);
 /* Submit the instructions written so far; returns the out syncobj. */
 uint32_t job_submit(struct job_ctx *j, uint32_t in_syncobj);
+/* Run a job that stores 0x600d in j->data[0]; fail (naming @when) unless it does. */
+void job_check_healthy(struct job_ctx *j, const char *when);
 
 /* CS instruction encoding (Valhall CSF, v10). */
 uint64_t cs_nop(void);
