@@ -42,33 +42,53 @@ static void as_set_half(u64 *v, u32 reg, u32 val)
 		*v = (*v & ~0xffffffffULL) | val;
 }
 
+/*
+ * The address space an offset falls in, with the register's offset within
+ * it in *reg; NULL outside the AS registers.
+ */
+static struct msim_as *as_of(struct msim *s, u32 offset, u32 *reg)
+{
+	if (offset < MSIM_AS_BASE || offset >= MSIM_AS_BASE + MSIM_NUM_AS * MSIM_AS_STRIDE)
+		return NULL;
+	*reg = (offset - MSIM_AS_BASE) % MSIM_AS_STRIDE;
+	return &s->as[(offset - MSIM_AS_BASE) / MSIM_AS_STRIDE];
+}
+
+/*
+ * The 64-bit register that either half at @reg belongs to, or NULL; the
+ * fault registers are read-only.
+ */
+static u64 *as_reg64(struct msim_as *as, u32 reg, bool write)
+{
+	switch (reg & ~4u) {
+	case MSIM_AS_TRANSTAB:
+		return &as->transtab;
+	case MSIM_AS_MEMATTR:
+		return &as->memattr;
+	case MSIM_AS_LOCKADDR:
+		return &as->lockaddr;
+	case MSIM_AS_TRANSCFG:
+		return &as->transcfg;
+	case MSIM_AS_FAULTADDRESS:
+		return write ? NULL : &as->faultaddr;
+	case MSIM_AS_FAULTEXTRA:
+		return write ? NULL : &as->faultextra;
+	}
+	return NULL;
+}
+
 bool msim_mmu_read(struct msim *s, u32 offset, u32 *val)
 {
 	struct msim_as *as;
+	u64 *r64;
 	u32 reg;
 
-	if (offset < MSIM_AS_BASE || offset >= MSIM_AS_BASE + MSIM_NUM_AS * MSIM_AS_STRIDE)
+	as = as_of(s, offset, &reg);
+	if (!as)
 		return false;
-	as = &s->as[(offset - MSIM_AS_BASE) / MSIM_AS_STRIDE];
-	reg = (offset - MSIM_AS_BASE) % MSIM_AS_STRIDE;
-	switch (reg & ~4u) {
-	case MSIM_AS_TRANSTAB:
-		*val = as_half(as->transtab, reg);
-		return true;
-	case MSIM_AS_MEMATTR:
-		*val = as_half(as->memattr, reg);
-		return true;
-	case MSIM_AS_LOCKADDR:
-		*val = as_half(as->lockaddr, reg);
-		return true;
-	case MSIM_AS_FAULTADDRESS:
-		*val = as_half(as->faultaddr, reg);
-		return true;
-	case MSIM_AS_TRANSCFG:
-		*val = as_half(as->transcfg, reg);
-		return true;
-	case MSIM_AS_FAULTEXTRA:
-		*val = as_half(as->faultextra, reg);
+	r64 = as_reg64(as, reg, false);
+	if (r64) {
+		*val = as_half(*r64, reg);
 		return true;
 	}
 	switch (reg) {
@@ -88,24 +108,15 @@ bool msim_mmu_read(struct msim *s, u32 offset, u32 *val)
 bool msim_mmu_write(struct msim *s, u32 offset, u32 val)
 {
 	struct msim_as *as;
+	u64 *r64;
 	u32 reg;
 
-	if (offset < MSIM_AS_BASE || offset >= MSIM_AS_BASE + MSIM_NUM_AS * MSIM_AS_STRIDE)
+	as = as_of(s, offset, &reg);
+	if (!as)
 		return false;
-	as = &s->as[(offset - MSIM_AS_BASE) / MSIM_AS_STRIDE];
-	reg = (offset - MSIM_AS_BASE) % MSIM_AS_STRIDE;
-	switch (reg & ~4u) {
-	case MSIM_AS_TRANSTAB:
-		as_set_half(&as->transtab, reg, val);
-		return true;
-	case MSIM_AS_MEMATTR:
-		as_set_half(&as->memattr, reg, val);
-		return true;
-	case MSIM_AS_LOCKADDR:
-		as_set_half(&as->lockaddr, reg, val);
-		return true;
-	case MSIM_AS_TRANSCFG:
-		as_set_half(&as->transcfg, reg, val);
+	r64 = as_reg64(as, reg, true);
+	if (r64) {
+		as_set_half(r64, reg, val);
 		return true;
 	}
 	if (reg != MSIM_AS_COMMAND)
