@@ -414,3 +414,14 @@ uint64_t cs_branch(int16_t offset, unsigned int cond, unsigned int reg)
 {
 	return cs_raw(22, ((uint64_t)reg << 40) | ((uint64_t)cond << 28) | (uint16_t)offset);
 }
+
+/* A "<key> <n> kB" line of /proc/meminfo. */
+long meminfo_kb(const char *key)
+{
+	char buf[8192], *p;
+
+	CHECK(!read_file("/proc/meminfo", buf, sizeof(buf)), "cannot read /proc/meminfo");
+	p = strstr(buf, key);
+	CHECK(p, "no %s in /proc/meminfo", key);
+	return strtol(p + strlen(key), NULL, 10);
+}

@@ -123,5 +123,6 @@ const char *gpu_sysfs(void);
 int read_file(const char *path, char *buf, size_t len);
 int write_file(const char *path, const char *val);
 void msleep(unsigned int ms);
+long meminfo_kb(const char *key);
 
 #endif

@@ -28,16 +28,6 @@ struct snap {
 	long long total, resident;	/* fdinfo, bytes; -1 if absent */
 };
 
-static long meminfo_kb(const char *key)
-{
-	char buf[8192], *p;
-
-	CHECK(!read_file("/proc/meminfo", buf, sizeof(buf)), "cannot read /proc/meminfo");
-	p = strstr(buf, key);
-	CHECK(p, "no %s in /proc/meminfo", key);
-	return strtol(p + strlen(key), NULL, 10);
-}
-
 /* A "drm-<key>-memory:\t<n> [KiB|MiB|GiB]" line of the fd's fdinfo, in bytes. */
 static long long fdinfo_bytes(int fd, const char *key)
 {
