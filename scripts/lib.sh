@@ -280,6 +280,14 @@ format_patch() {
 SENT=${SENT:-$TOP/sent}
 ROADMAP=${ROADMAP:-$TOP/ROADMAP}
 
+# roadmap_state TOPIC: the state column of TOPIC's row in ROADMAP
+# ("planned", "in progress", "ready to post", "posted v2", "merged").
+roadmap_state() {
+	local name=${1#*-}
+	[ -f "$ROADMAP" ] || die "no $ROADMAP"
+	awk -F'|' -v n="$name" '{ gsub(/ /, "", $3) } $3 == n { s = $4; gsub(/^ +| +$/, "", s); print s; exit }' "$ROADMAP"
+}
+
 cover_of() { printf '%s/%s.txt\n' "$COVERS" "$1"; }
 meta_of() { printf '%s/%s.meta\n' "$COVERS" "$1"; }
 

@@ -4,9 +4,13 @@
  * VM_CREATE (unknown flags, a user VA range beyond the GPU's), VM_DESTROY
  * (non-zero pad, unknown id), VM_GET_STATE (unknown id), VM_BIND (unknown
  * VM, unaligned VA or size, a range beyond the user VA range, unknown BO,
- * a range larger than the BO, unknown map flags, an unknown operation
- * type, sync operations on a synchronous bind).
+ * another file's BO handle, a range larger than the BO or past its end
+ * from an offset, a range that wraps around, a BO handle in an unmap,
+ * unknown map flags, an unknown operation type, sync operations on a
+ * synchronous bind).
  */
+#include <unistd.h>
+
 #include "common.h"
 
 static void bind_expect(int fd, uint32_t vm, struct drm_panthor_vm_bind_op op, int err,
@@ -26,7 +30,8 @@ int main(void)
 	struct drm_panthor_vm_destroy d = { .id = 99 };
 	struct drm_panthor_vm_get_state st = { .vm_id = 99 };
 	struct drm_panthor_sync_op so = { .flags = DRM_PANTHOR_SYNC_OP_SIGNAL };
-	uint32_t vm, bo;
+	uint32_t vm, bo, other;
+	int other_fd;
 	const uint32_t map = DRM_PANTHOR_VM_BIND_OP_TYPE_MAP;
 
 	CHECK_ERRNO(fd, DRM_IOCTL_PANTHOR_VM_CREATE, &c, EINVAL);
@@ -60,9 +65,27 @@ int main(void)
 	bind_expect(fd, vm, (struct drm_panthor_vm_bind_op){ .flags = map,
 		    .bo_handle = 0x7777, .va = 0x100000, .size = 0x4000 }, EINVAL,
 		    "an unknown BO");
+	/* Handles are per file: another file's handle names nothing here. */
+	other_fd = open_render();
+	bo_create(other_fd, 0x4000, 0, 0);
+	other = bo_create(other_fd, 0x4000, 0, 0);
+	CHECK(other != bo, "the second file's second BO has this file's handle %u", bo);
+	bind_expect(fd, vm, (struct drm_panthor_vm_bind_op){ .flags = map,
+		    .bo_handle = other, .va = 0x100000, .size = 0x4000 }, EINVAL,
+		    "another file's BO handle");
+	close(other_fd);
 	bind_expect(fd, vm, (struct drm_panthor_vm_bind_op){ .flags = map,
 		    .bo_handle = bo, .va = 0x100000, .size = 0x8000 }, EINVAL,
 		    "a range larger than the BO");
+	bind_expect(fd, vm, (struct drm_panthor_vm_bind_op){ .flags = map,
+		    .bo_handle = bo, .bo_offset = 0x2000, .va = 0x100000, .size = 0x4000 },
+		    EINVAL, "a BO offset that leaves the range past the BO's end");
+	bind_expect(fd, vm, (struct drm_panthor_vm_bind_op){ .flags = map,
+		    .bo_handle = bo, .va = ~0xfffull, .size = 0x4000 }, EINVAL,
+		    "a range that wraps around");
+	bind_expect(fd, vm, (struct drm_panthor_vm_bind_op){
+		    .flags = DRM_PANTHOR_VM_BIND_OP_TYPE_UNMAP, .bo_handle = bo,
+		    .va = 0x100000, .size = 0x4000 }, EINVAL, "a BO handle in an unmap");
 	bind_expect(fd, vm, (struct drm_panthor_vm_bind_op){ .flags = map | (1u << 20),
 		    .bo_handle = bo, .va = 0x100000, .size = 0x4000 }, EINVAL,
 		    "an unknown map flag");
