@@ -141,10 +141,18 @@ if deps.strip():
 s = s.rstrip("\n") + "\n" + note + "\n"
 open(path, "w").write(s)
 EOF
-# b4 0.12 crashes on folded From: headers (long identities): unfold them.
-for m in "${MAILS[@]}"; do
-	perl -0pi -e 's/^(From: [^\n]*)\n[ \t]+/$1 /mg while /^From: [^\n]*\n[ \t]/m' "$m"
-done
+# b4 0.12 on Python 3.11 crashes on any folded header ("Header values may
+# not contain linefeed"): a long identity in From:, and a subject that
+# "[PATCH n/m] " pushes past 78 columns, which most real ones are. Unfold
+# the headers: a line may be 998 characters long, and git send-email and
+# the lists take them so.
+python3 - "${MAILS[@]}" <<'EOF'
+import re, sys
+for path in sys.argv[1:]:
+    s = open(path).read()
+    head, sep, body = s.partition("\n\n")
+    open(path, "w").write(re.sub(r"\n[ \t]+", " ", head) + sep + body)
+EOF
 mbox=$OUT/${t#*-}-v$v.mbox
 cat "${MAILS[@]}" >"$mbox"
 

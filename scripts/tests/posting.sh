@@ -153,6 +153,17 @@ t_send_long_identity_still_reads_in_b4() {
 	grep -q '^From: Somebody With A Really Quite Remarkably Long Name <somebody.with' "$FIX"/dry/0002-*.patch
 }
 
+t_send_long_subject_still_reads_in_b4() {
+	make_series
+	git -C "$KTREE" checkout -q posting/gamma
+	edit_comment
+	commit_fixture 3-gamma "drm/fixture: a subject that [PATCH 2/2] pushes past the 78 columns of a header line"
+	git -C "$KTREE" checkout -q --detach "refs/tags/$BASE_TAG"
+	"$S/export.sh" >/dev/null 2>&1
+	send --dry-run --out "$FIX/dry" gamma || return 1
+	grep -q '^Subject: \[PATCH 2/2\] drm/fixture: a subject that .* header line$' "$FIX"/dry/0002-*.patch
+}
+
 t_send_bad_input() {
 	make_series
 	fails_with "unknown topic 'nosuch'" "$S/send.sh" --dry-run nosuch || return 1
