@@ -15,7 +15,12 @@ spatch:coccinelle ocaml:ocaml-nox b4:b4 dpkg-source:dpkg-dev rsync:rsync
 pkg-config:pkg-config cpio:cpio depmod:kmod"
 # Libraries (and the Python modules of checkpatch's spdxcheck.py, for
 # Debian's python3), checked through dpkg.
-LIB_PKGS="libelf-dev libssl-dev libdrm-dev python3-ply python3-git git-email"
+# git send-email needs Mail::Address (libmailtools-perl), which Debian 12's
+# git-email only recommends: without it `git send-email` dies at start.
+LIB_PKGS="libelf-dev libssl-dev libdrm-dev python3-ply python3-git git-email
+libmailtools-perl"
+
+APT_LOCK_WAIT=${APT_LOCK_WAIT:-600}
 
 install_tools() {
 	local missing="" pair cmd pkg
@@ -32,11 +37,14 @@ install_tools() {
 	info "installing from Debian:$missing"
 	[ "$(id -u)" -eq 0 ] || die "packages missing ($missing) and not root: install them with apt-get"
 	mkdir -p "$BUILD"
-	if ! apt-get -q update >"$BUILD/apt-update.log" 2>&1; then
+	# another apt (a machine's own updates) may hold the lock: wait for it
+	# a bounded time instead of failing at once
+	info "(waiting up to ${APT_LOCK_WAIT}s for the dpkg/apt lock if another apt holds it)"
+	if ! apt-get -q -o DPkg::Lock::Timeout="$APT_LOCK_WAIT" update >"$BUILD/apt-update.log" 2>&1; then
 		die "apt-get update failed (no network?): see $BUILD/apt-update.log"
 	fi
 	# shellcheck disable=SC2086
-	DEBIAN_FRONTEND=noninteractive apt-get -q install -y --no-install-recommends $missing \
+	DEBIAN_FRONTEND=noninteractive apt-get -q -o DPkg::Lock::Timeout="$APT_LOCK_WAIT" install -y --no-install-recommends $missing \
 		>"$BUILD/apt-install.log" 2>&1 ||
 		die "apt-get install$missing failed: see $BUILD/apt-install.log"
 	return 0
@@ -69,10 +77,22 @@ build_sparse() {
 	sparse_ok || die "$SPARSE does not understand __typeof_unqual__ (too old for the base)"
 }
 
+# git send-email must start (its Perl modules load) before anyone relies on
+# it: a missing module names the package that brings it.
+send_email_ok() {
+	local out
+	out=$(git send-email --dump-aliases 2>&1 </dev/null) && return 0
+	if printf '%s' "$out" | grep -q 'Mail/Address.pm'; then
+		die "git send-email cannot start: Perl's Mail::Address is missing (Debian package 'libmailtools-perl')"
+	fi
+	die "git send-email cannot start: $(printf '%s' "$out" | head -n 3 | tr '\n' ' ')"
+}
+
 did=""
 load_base
 mkdir -p "$BUILD"
 install_tools && did+=" tools"
+send_email_ok
 if ! sparse_ok; then
 	build_sparse
 	did+=" sparse"
