@@ -23,7 +23,7 @@ kunit_run() {
 	(cd "$tree" && nice -n 5 ./tools/testing/kunit/kunit.py run \
 		--arch=um --kunitconfig="$kconfig" --build_dir="$bdir" \
 		--jobs=2 --timeout=900 "${extra[@]}" \
-		--make_options CC="ccache gcc" "$filter" >"$bdir/kunit.out" 2>&1)
+		--make_options CC="ccache gcc" --make_options "$KPY" "$filter" >"$bdir/kunit.out" 2>&1)
 }
 
 # kunit_counts BUILD_DIR: set PASSED and FAILED (test cases; crashed and

@@ -20,6 +20,14 @@ DOWNLOADS=${DOWNLOADS:-$BUILD/downloads}
 
 PROG=$(basename "$0" .sh)
 
+# The kernel's build runs $(PYTHON3) for kernel-doc on every file that W=1
+# compiles. A python3 found first on PATH may be a version manager's shim
+# (pyenv's costs 0.7 s of fork-heavy bash per call here, ten times Debian's
+# interpreter: over a thousand calls in one check build), and lacks the
+# Debian modules the project installs: every kernel make of the workbench
+# takes Debian's interpreter.
+KPY=PYTHON3=/usr/bin/python3
+
 # ccache keys on the command line: with paths made relative to the project,
 # a fresh clone elsewhere (CI's) finds what this one compiled.
 export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$TOP}
@@ -454,7 +462,7 @@ small_build() {
 	mkdir -p "$out"
 	frag=$out.fragment
 	cat "$CI_DIR/kconfig/base.config" "$CI_DIR/kconfig/x86_64.config" "$CI_DIR/kconfig/driver.config" >"$frag"
-	local mk=(nice -n 5 make -C "$src" O="$out" ARCH=x86_64 CC="ccache gcc" -j"${JOBS:-$(nproc)}")
+	local mk=(nice -n 5 make -C "$src" O="$out" ARCH=x86_64 CC="ccache gcc" "$KPY" -j"${JOBS:-$(nproc)}")
 	{ "${mk[@]}" -s KCONFIG_ALLCONFIG="$frag" allnoconfig && "${mk[@]}" -s modules_prepare; } >"$log" 2>&1 ||
 		{ printf 'small_build: configuring %s failed\n' "$out" >>"$log"; return 1; }
 	[ $# -gt 0 ] || return 0

@@ -23,7 +23,10 @@
 # "PASS|FAIL kunit-<module>" each, so that the guest's final kmemleak scan
 # covers them: kunit.py's own UML kernel has no userspace to ask for one.
 #
-# Environment: SIM_TIMEOUT (seconds for the whole guest run, default 420),
+# Environment: SIM_BUILD_ONLY (set: build the lane's kernel and modules, run
+# nothing; make test does this beside the checks, so that the lane's run
+# later finds its kernel built), SIM_TIMEOUT (seconds for the whole guest
+# run, default 420),
 # SIM_TESTS (space-separated subset of tests to run), SIM_MEM (guest memory,
 # default 768M), SIM_JOBS (make -j, default 2), SIM_FW_IFACE (firmware
 # interface version the simulated firmware presents, default 1.1.0; 4.1.0
@@ -190,7 +193,7 @@ done
 
 # --- kernel config and build -------------------------------------------------
 
-MAKE=(nice -n 5 make -C "$SRC" ARCH=um O="$OUT" CC="ccache gcc" -j"${SIM_JOBS:-2}" -s)
+MAKE=(nice -n 5 make -C "$SRC" ARCH=um O="$OUT" CC="ccache gcc" "$KPY" -j"${SIM_JOBS:-2}" -s)
 mkdir -p "$OUT"
 # The lane's own driver on top of the shared fragment.
 # The forseti lane builds the KUnit suites its commit has as modules, for
@@ -258,6 +261,11 @@ for m in "${KUNIT_MODS[@]}"; do
 	[ -n "$(find "$MODS/lib/modules/$KVER" -name "$m.ko" -print -quit)" ] ||
 		die "KUnit module $m.ko was not built (see $OUT/build.log)"
 done
+if [ -n "${SIM_BUILD_ONLY:-}" ]; then
+	# make test builds the first lane's kernel beside the checks
+	info "kernel and modules built in $OUT (SIM_BUILD_ONLY: no guest run)"
+	exit 0
+fi
 
 # --- uAPI headers, tests, firmware, DT -----------------------------------------
 

@@ -3,8 +3,12 @@
 # usage: scripts/test.sh
 # What `make test` and CI run: set up the tree (installing what is missing),
 # apply the series, then every suite: the workbench's own tests, the
-# per-patch checks of the whole series, KUnit, and the simulator tests.
-# Each suite prints its own lines; the last line here is the total,
+# per-patch checks of the whole series (the Kconfig matrix at the series'
+# head only: `make check` runs it at every topic's head), and the simulator
+# tests, whose forseti lane also runs the landed topics' KUnit suites as
+# modules under KASAN, lockdep and kmemleak (`make kunit` runs them in
+# kunit.py's own kernel). Each suite prints its own lines; then a table of
+# the stages' times; the last line is the total,
 # "N passed, N failed[, N skipped]".
 . "$(dirname "$0")/lib.sh"
 
@@ -12,6 +16,8 @@
 
 P=0 F=0 K=0
 SUMMARY=()
+# one "label seconds result" line per stage, for the closing table
+STAGES=()
 
 # count LABEL LOG: add the suite's own closing line to the totals.
 count() {
@@ -39,9 +45,51 @@ run() {
 	t0=$(date +%s)
 	"$@" 2>&1 | tee "$log" || rc=$?
 	printf '===== %s: exit %d after %d s\n' "$label" "$rc" $(($(date +%s) - t0))
+	STAGES+=("$label $(($(date +%s) - t0)) $(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1 | tr ' ' '_' || true)")
 	count "$label" "$log"
 	if [ $rc -ne 0 ] && ! grep -qE '^[0-9]+ passed, [1-9][0-9]* failed' "$log"; then
 		# a suite that failed without counting a failure still fails
+		F=$((F + 1))
+		SUMMARY+=("$label: exit status $rc")
+	fi
+}
+
+# bg_start LABEL CMD...: start a suite in the background, its output kept
+# for bg_finish. Only suites that share no build folder with what runs
+# meanwhile: on two cores, their serial parts (git, b4, make's startup, a
+# guest) fill the gaps of the foreground's builds.
+declare -A BG_PID BG_T0
+bg_start() {
+	local label=$1
+	shift
+	printf '\n===== %s: started in the background: %s\n' "$label" "$*"
+	BG_T0[$label]=$(date +%s)
+	("$@" >"$BUILD/test-$label.log" 2>&1; echo $? >"$BUILD/test-$label.rc") &
+	BG_PID[$label]=$!
+}
+
+# bg_finish LABEL [setup]: wait for it, show its output, and count it like
+# run does (as a setup step with "setup": a failure stops make test).
+bg_finish() {
+	local label=$1 kind=${2:-suite} log=$BUILD/test-$1.log rc t
+	wait "${BG_PID[$label]}" || true
+	rc=$(cat "$BUILD/test-$label.rc" 2>/dev/null || echo 1)
+	t=$(($(stat -c %Y "$BUILD/test-$label.rc" 2>/dev/null || date +%s) - BG_T0[$label]))
+	printf '\n===== %s (background): %s\n' "$label" "$log"
+	cat "$log"
+	printf '===== %s: exit %d after %d s (in the background)\n' "$label" "$rc" "$t"
+	if [ "$kind" = setup ]; then
+		STAGES+=("$label $t $([ "$rc" -eq 0 ] && echo done || echo failed)_(background)")
+		if [ "$rc" -ne 0 ]; then
+			stage_table
+			printf '0 passed, 1 failed\n'
+			exit 1
+		fi
+		return 0
+	fi
+	STAGES+=("$label $t $(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1 | tr ' ' '_' || true)_(background)")
+	count "$label" "$log"
+	if [ "$rc" -ne 0 ] && ! grep -qE '^[0-9]+ passed, [1-9][0-9]* failed' "$log"; then
 		F=$((F + 1))
 		SUMMARY+=("$label: exit status $rc")
 	fi
@@ -55,10 +103,30 @@ setup() {
 	t0=$(date +%s)
 	if ! "$@"; then
 		printf '===== %s failed after %d s\n' "$label" $(($(date +%s) - t0))
+		STAGES+=("$label $(($(date +%s) - t0)) failed")
+		stage_table
 		printf '0 passed, 1 failed\n'
 		exit 1
 	fi
 	printf '===== %s: done in %d s\n' "$label" $(($(date +%s) - t0))
+	STAGES+=("$label $(($(date +%s) - t0)) done")
+}
+
+# stage_table: each stage's wall time and result, and the total, so that a
+# regression in cost shows at once (also kept in build/test-stages.txt).
+stage_table() {
+	local l
+	{
+		printf '\n===== stage times\n'
+		printf '%-12s %8s  %s\n' stage seconds result
+		for l in "${STAGES[@]}"; do
+			# shellcheck disable=SC2086
+			set -- $l
+			printf '%-12s %8s  %s\n' "$1" "$2" "$(printf '%s' "${3:-}" | tr '_' ' ')"
+		done
+		printf '%-12s %8s  (%d min %02d s)\n' total $(($(date +%s) - T0)) \
+			$((($(date +%s) - T0) / 60)) $((($(date +%s) - T0) % 60))
+	} | tee "$BUILD/test-stages.txt"
 }
 
 # The series' checks as a suite: one test per patch and per topic head.
@@ -81,16 +149,25 @@ mkdir -p "$BUILD"
 rm -f "$BUILD/check-report.txt.tsv"
 setup tree "$TOP/scripts/tree.sh"
 setup apply "$TOP/scripts/apply.sh"
+# The posting tests use fixture trees and a small build folder of their
+# own: they run beside the preparation of the check builds.
+bg_start posting "$TOP/scripts/tests/posting.sh"
 setup prepare "$TOP/scripts/check.sh" --prepare
+# The simulator's kernel (the first lane's) builds in its own worktree and
+# folder beside the workbench's tests and the series' checks, which use
+# the check builds.
+bg_start sim-build env SIM_BUILD_ONLY=1 "$TOP/scripts/sim-test.sh" panthor
 run selftest "$TOP/scripts/tests/run.sh"
-run posting "$TOP/scripts/tests/posting.sh"
+# The Kconfig matrix at the series' head only (every topic's head in
+# `make check TOPIC=...`): its lanes are small kernels of their own.
+export MATRIX_AT=series-head
 run check check_suite
-run kunit "$TOP/scripts/kunit.sh"
-if [ -x "$TOP/scripts/sim-test.sh" ]; then
-	run sim-panthor "$TOP/scripts/sim-test.sh" panthor
-	run sim-forseti "$TOP/scripts/sim-test.sh" forseti
-fi
+bg_finish posting
+bg_finish sim-build setup
+run sim-panthor "$TOP/scripts/sim-test.sh" panthor
+run sim-forseti "$TOP/scripts/sim-test.sh" forseti
 
+stage_table
 printf '\n===== summary (%d s in all)\n' $(($(date +%s) - T0))
 printf '%s\n' "${SUMMARY[@]}"
 if [ "$K" -gt 0 ]; then
