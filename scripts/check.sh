@@ -140,6 +140,12 @@ norm_warnings() {
 			-e 's#^(WARNING|ERROR): modpost: (.*)$#modpost: \1: \2#p' | sort
 }
 
+# W=1 runs kernel-doc on every C file it compiles. Where that is not the
+# check (the base, configuration rebuilds, matrix lanes), it is switched
+# off: with an empty cmd_checkdoc, no interpreter starts per object (each
+# process start is costly on these machines).
+NO_KDOC=(KERNELDOC=/dev/null cmd_checkdoc=)
+
 # --- preparing each architecture once ---------------------------------------
 # A full W=1 build of the base in each output folder; its warnings (and, on
 # x86_64, sparse's on drivers/gpu/drm/) are the baseline that later
@@ -160,7 +166,7 @@ prepare() {
 	[ -z "$bad" ] || die "$arch: ci/kconfig does not give the base the configuration it asks for: $bad"
 	local log=$BUILD/prepare-$arch.log
 	# W=1 runs kernel-doc on every file it compiles: not worth it for the
-	# whole base (KERNELDOC=/dev/null makes it a no-op; it is not part of
+	# whole base (NO_KDOC; it is not part of
 	# the compile command, so nothing rebuilds for it later). The DRM
 	# files' kernel-doc warnings are recorded below instead.
 	# x86_64 builds the whole small kernel, so that modpost can link each
@@ -168,7 +174,7 @@ prepare() {
 	# the baseline), which is what its lane checks.
 	local goals=(vmlinux modules)
 	[ "$arch" = x86_64 ] || goals=(drivers/gpu/drm/)
-	if ! kmake "$arch" KERNELDOC=/dev/null "${goals[@]}" >"$log" 2>&1; then
+	if ! kmake "$arch" "${NO_KDOC[@]}" "${goals[@]}" >"$log" 2>&1; then
 		tail -n 20 "$log" >&2
 		die "$arch: building the base failed: see $log"
 	fi
@@ -188,9 +194,8 @@ prepare() {
 	fi
 	norm_warnings <"$log" >"$dir/.forseti-baseline"
 	if [ "$arch" = x86_64 ]; then
-		config_sum "$dir" builtin >"$dir/.forseti-vmlinux-config"
-		config_sum "$dir" >"$dir/.forseti-modules-config"
-		cp "$dir/modules.order" "$dir/.forseti-modules.order"
+		rm -rf "$dir/.forseti-cache"
+		remember_config "$dir"
 	fi
 	printf '%s\n' "$want" >"$stamp"
 	info "$arch: prepared; $(wc -l <"$dir/.forseti-baseline") warning(s) in the base"
@@ -213,23 +218,56 @@ config_sum() {
 # modules when only they did (a select of a helper module, such as GEM
 # shmem), so that modpost sees what that configuration really exports.
 # Only a failure counts: the warnings are the base's code, not the patch's.
+#
+# modpost of single modules reads vmlinux.o and nothing else of the
+# built-in part, so the vmlinux.o of each built-in configuration (and the
+# module list of each configuration) is kept once built: a run that goes
+# back to a configuration it has seen (the base for the workbench's own
+# tests and the first topic, the firmware's selects after them) restores
+# it instead of relinking. Keyed by the configuration's digest; the base
+# is part of the folder's preparation, which starts afresh.
 rebuild_for_config() {
-	local arch=$1 row=$2 dir=$BUILD/check-$1 b m goals=()
+	local arch=$1 row=$2 dir=$BUILD/check-$1 b m goals=() cache
 	[ "$arch" = x86_64 ] || return 0
+	cache=$dir/.forseti-cache
+	mkdir -p "$cache"
 	b=$(config_sum "$dir" builtin)
 	m=$(config_sum "$dir")
 	if [ "$b" != "$(cat "$dir/.forseti-vmlinux-config" 2>/dev/null)" ]; then
-		goals=(vmlinux modules)
-	elif [ "$m" != "$(cat "$dir/.forseti-modules-config" 2>/dev/null)" ]; then
-		goals=(modules)
-	else
-		return 0
+		if [ -f "$cache/vmlinux-$b.o" ]; then
+			cp "$cache/vmlinux-$b.o" "$dir/vmlinux.o"
+			printf '%s\n' "$b" >"$dir/.forseti-vmlinux-config"
+			info "$row: the built-in configuration changed: vmlinux.o of it restored"
+		else
+			goals=(vmlinux modules)
+		fi
 	fi
+	if [ ${#goals[@]} -eq 0 ] && [ "$m" != "$(cat "$dir/.forseti-modules-config" 2>/dev/null)" ]; then
+		if [ -f "$cache/modules-$m.order" ]; then
+			cp "$cache/modules-$m.order" "$dir/.forseti-modules.order"
+			printf '%s\n' "$m" >"$dir/.forseti-modules-config"
+		else
+			goals=(modules)
+		fi
+	fi
+	[ ${#goals[@]} -gt 0 ] || return 0
 	info "$row: the configuration changed: rebuilding ${goals[*]}"
-	kmake "$arch" KERNELDOC=/dev/null "${goals[@]}" >"$LOGS/$row-$arch-rebuild.log" 2>&1 || return 1
+	kmake "$arch" "${NO_KDOC[@]}" "${goals[@]}" >"$LOGS/$row-$arch-rebuild.log" 2>&1 || return 1
+	remember_config "$dir"
+}
+
+# remember_config DIR: record DIR's configuration as built, and keep its
+# vmlinux.o and module list for rebuild_for_config.
+remember_config() {
+	local dir=$1 b m
+	b=$(config_sum "$dir" builtin)
+	m=$(config_sum "$dir")
+	mkdir -p "$dir/.forseti-cache"
 	printf '%s\n' "$b" >"$dir/.forseti-vmlinux-config"
 	printf '%s\n' "$m" >"$dir/.forseti-modules-config"
 	cp "$dir/modules.order" "$dir/.forseti-modules.order"
+	cp "$dir/modules.order" "$dir/.forseti-cache/modules-$m.order"
+	cp "$dir/vmlinux.o" "$dir/.forseti-cache/vmlinux-$b.o"
 }
 
 # new_warnings ARCH LOG: the warnings of LOG that the base does not have
@@ -435,11 +473,38 @@ maintained() {
 }
 
 # --- at a topic's head ------------------------------------------------------
-check_cocci() {
-	local row=$1
+# Coccinelle runs once over every topic head's files, not once per head:
+# most of its cost is each script's start, 75 of them. At a head, the
+# topic's C files (with the other files of their folders, for their local
+# headers) are copied as they are there into build/cocci-heads/<row>/;
+# after the last head, every script runs once over all the copies, and
+# each head's reports are the lines that name its copy. A line that names
+# no copy goes to every head.
+COCCI_ROWS=()
+COCCI_FILES=()
+COCCI_HEADS=$BUILD/cocci-heads
+rm -rf "$COCCI_HEADS"
+
+cocci_snapshot() {
+	local row=$1 d f
 	shift
-	local log=$LOGS/$row-cocci.log cocci opt req ver scripts=() t0=$SECONDS
-	: >"$log"
+	mkdir -p "$COCCI_HEADS/$row"
+	for d in $(printf '%s\n' "$@" | xargs -n1 dirname | sort -u); do
+		mkdir -p "$COCCI_HEADS/$row/$d"
+		git -C "$SRC" ls-tree HEAD "$d/" | awk '$2 == "blob" { print $4 }' |
+			while read -r f; do
+				git -C "$SRC" cat-file blob "HEAD:$f" >"$COCCI_HEADS/$row/$f"
+			done
+	done
+	for f in "$@"; do
+		COCCI_FILES+=("$COCCI_HEADS/$row/$f")
+	done
+	COCCI_ROWS+=("$row")
+}
+
+cocci_run() {
+	[ ${#COCCI_ROWS[@]} -gt 0 ] || return 0
+	local out=$LOGS/cocci.d cocci req ver scripts=() t0=$SECONDS row log n
 	ver=$(spatch --version | head -n 1 | awk '{print $3}')
 	for cocci in $(find "$SRC/scripts/coccinelle" -name '*.cocci' | sort); do
 		grep -q 'virtual[[:space:]]\+report' "$cocci" || continue
@@ -449,29 +514,34 @@ check_cocci() {
 		fi
 		scripts+=("$cocci")
 	done
-	# one spatch per script, $JOBS at a time; each writes its own part of
-	# the log, gathered in the scripts' order
-	rm -rf "$LOGS/$row-cocci.d"
-	mkdir -p "$LOGS/$row-cocci.d"
-	printf '%s\n' "${scripts[@]}" | SRC=$SRC OUTD=$LOGS/$row-cocci.d \
+	# one spatch per script, $JOBS at a time
+	rm -rf "$out"
+	mkdir -p "$out"
+	printf '%s\n' "${scripts[@]}" | SRC=$SRC OUTD=$out \
 		xargs -d '\n' -P "$JOBS" -I{} bash -c '
 		cocci=$1
 		shift
 		opt=$(grep "Options:" "$cocci" | cut -d: -f2 || true)
 		cd "$SRC" && spatch -D report --no-show-diff --very-quiet --cocci-file "$cocci" \
 			$opt -I include -I arch/x86/include "$@" >"$OUTD/$(basename "$cocci").out" 2>/dev/null
-		exit 0' _ {} "$@"
+		exit 0' _ {} "${COCCI_FILES[@]}"
 	for cocci in "${scripts[@]}"; do
-		cat "$LOGS/$row-cocci.d/$(basename "$cocci").out" >>"$log" 2>/dev/null || true
+		cat "$out/$(basename "$cocci").out" 2>/dev/null || true
+	done | grep . >"$out/all" || true
+	info "coccinelle: ${#scripts[@]} scripts over ${#COCCI_ROWS[@]} head(s), ${#COCCI_FILES[@]} file(s), in $((SECONDS - t0)) s"
+	for row in "${COCCI_ROWS[@]}"; do
+		log=$LOGS/$row-cocci.log
+		{
+			grep -F "$COCCI_HEADS/$row/" "$out/all" | sed "s#$COCCI_HEADS/$row/##g" || true
+			grep -vF "$COCCI_HEADS/" "$out/all" || true
+		} >"$log"
+		n=$(grep -c . "$log" || true)
+		if [ "$n" -gt 0 ]; then
+			set_cell "$row" cocci "FAIL($n)"
+		else
+			set_cell "$row" cocci pass
+		fi
 	done
-	local n
-	n=$(grep -c . "$log" || true)
-	info "$row: coccinelle: ${#scripts[@]} scripts in $((SECONDS - t0)) s"
-	if [ "$n" -gt 0 ]; then
-		set_cell "$row" cocci "FAIL($n)"
-	else
-		set_cell "$row" cocci pass
-	fi
 }
 
 check_kdoc() {
@@ -503,7 +573,7 @@ check_matrix() {
 		# that only what its configuration changes is rebuilt
 		if [ ! -f "$dir/.config" ]; then
 			rm -rf "$dir"
-			cp -a "$BUILD/check-x86_64" "$dir"
+			rsync -a --exclude=/.forseti-cache "$BUILD/check-x86_64/" "$dir/"
 		fi
 		configure x86_64 "$lane"
 		# refused: the series' own symbols that exist ended up unset
@@ -523,7 +593,7 @@ check_matrix() {
 		# share with it (kernel-doc is not this check's business)
 		local t0=$SECONDS
 		if make -C "$SRC" O="$dir" -j"$JOBS" ARCH=x86_64 CC="ccache gcc" W=1 "$KPY" \
-			KERNELDOC=/dev/null vmlinux modules >"$log" 2>&1; then
+			"${NO_KDOC[@]}" vmlinux modules >"$log" 2>&1; then
 			result+=" $lane:ok"
 		else
 			result+=" $lane:FAIL"
@@ -557,7 +627,7 @@ check_head() {
 	if ! head_check cocci; then
 		set_cell "$row" cocci "(skipped)"
 	elif [ ${#cfiles[@]} -gt 0 ]; then
-		check_cocci "$row" "${cfiles[@]}"
+		cocci_snapshot "$row" "${cfiles[@]}"
 	else
 		set_cell "$row" cocci "-"
 	fi
@@ -631,6 +701,7 @@ for t in $want_topics; do
 	SUBJ["$hrow"]="(topic head)"
 	check_head "$t" "$hrow"
 done
+cocci_run
 elapsed=$(($(date +%s) - start))
 
 {

@@ -31,6 +31,12 @@ KPY=PYTHON3=/usr/bin/python3
 # ccache keys on the command line: with paths made relative to the project,
 # a fresh clone elsewhere (CI's) finds what this one compiled.
 export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$TOP}
+# Depend mode: ccache takes the dependencies from the compiler's own -MMD
+# (which Kbuild passes) instead of running the preprocessor a second time
+# for every object it has not seen: a cold build (CI on a fresh machine)
+# runs one compiler per object, not two. Hits are direct-mode hits, which
+# is what an unchanged tree gives.
+export CCACHE_DEPEND=${CCACHE_DEPEND:-1}
 
 die() {
 	printf '%s: error: %s\n' "$PROG" "$*" >&2

@@ -19,6 +19,19 @@ SUMMARY=()
 # one "label seconds result" line per stage, for the closing table
 STAGES=()
 
+# cpu_now: the CPU seconds (user + system) of every child this shell has
+# waited for so far, from bash's `times`. A stage's CPU is what it adds:
+# on a quiet 2-core machine, its wall time is about half of it plus its
+# serial parts, whatever else shared the machine when it was measured.
+# (`times` must run in this shell, not in a pipeline's or a substitution's.)
+# (It sets CPU_NOW.)
+cpu_now() {
+	local f=$BUILD/.times.$BASHPID
+	times >"$f"
+	CPU_NOW=$(tail -n 1 "$f" | awk '{ t = 0; for (i = 1; i <= 2; i++) { split($i, a, /[ms]/); t += a[1] * 60 + a[2] } printf "%d\n", t }')
+	rm -f "$f"
+}
+
 # count LABEL LOG: add the suite's own closing line to the totals.
 count() {
 	local label=$1 log=$2 line p f k
@@ -39,13 +52,16 @@ count() {
 
 # run LABEL CMD...: run one suite with its output shown and kept.
 run() {
-	local label=$1 log=$BUILD/test-$1.log t0 rc=0
+	local label=$1 log=$BUILD/test-$1.log t0 c0 rc=0
 	shift
 	printf '\n===== %s: %s\n' "$label" "$*"
 	t0=$(date +%s)
+	cpu_now
+	c0=$CPU_NOW
 	"$@" 2>&1 | tee "$log" || rc=$?
 	printf '===== %s: exit %d after %d s\n' "$label" "$rc" $(($(date +%s) - t0))
-	STAGES+=("$label $(($(date +%s) - t0)) $(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1 | tr ' ' '_' || true)")
+	cpu_now
+	STAGES+=("$label $(($(date +%s) - t0)) $((CPU_NOW - c0)) $(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1 | tr ' ' '_' || true)")
 	count "$label" "$log"
 	if [ $rc -ne 0 ] && ! grep -qE '^[0-9]+ passed, [1-9][0-9]* failed' "$log"; then
 		# a suite that failed without counting a failure still fails
@@ -64,22 +80,29 @@ bg_start() {
 	shift
 	printf '\n===== %s: started in the background: %s\n' "$label" "$*"
 	BG_T0[$label]=$(date +%s)
-	("$@" >"$BUILD/test-$label.log" 2>&1; echo $? >"$BUILD/test-$label.rc") &
+	(
+		rc=0
+		"$@" >"$BUILD/test-$label.log" 2>&1 || rc=$?
+		echo "$rc" >"$BUILD/test-$label.rc"
+		cpu_now
+		echo "$CPU_NOW" >"$BUILD/test-$label.cpu"
+	) &
 	BG_PID[$label]=$!
 }
 
 # bg_finish LABEL [setup]: wait for it, show its output, and count it like
 # run does (as a setup step with "setup": a failure stops make test).
 bg_finish() {
-	local label=$1 kind=${2:-suite} log=$BUILD/test-$1.log rc t
+	local label=$1 kind=${2:-suite} log=$BUILD/test-$1.log rc t cpu
 	wait "${BG_PID[$label]}" || true
 	rc=$(cat "$BUILD/test-$label.rc" 2>/dev/null || echo 1)
 	t=$(($(stat -c %Y "$BUILD/test-$label.rc" 2>/dev/null || date +%s) - BG_T0[$label]))
 	printf '\n===== %s (background): %s\n' "$label" "$log"
 	cat "$log"
 	printf '===== %s: exit %d after %d s (in the background)\n' "$label" "$rc" "$t"
+	cpu=$(cat "$BUILD/test-$label.cpu" 2>/dev/null || echo 0)
 	if [ "$kind" = setup ]; then
-		STAGES+=("$label $t $([ "$rc" -eq 0 ] && echo done || echo failed)_(background)")
+		STAGES+=("$label $t $cpu $([ "$rc" -eq 0 ] && echo done || echo failed)_(background)")
 		if [ "$rc" -ne 0 ]; then
 			stage_table
 			printf '0 passed, 1 failed\n'
@@ -87,7 +110,7 @@ bg_finish() {
 		fi
 		return 0
 	fi
-	STAGES+=("$label $t $(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1 | tr ' ' '_' || true)_(background)")
+	STAGES+=("$label $t $cpu $(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1 | tr ' ' '_' || true)_(background)")
 	count "$label" "$log"
 	if [ "$rc" -ne 0 ] && ! grep -qE '^[0-9]+ passed, [1-9][0-9]* failed' "$log"; then
 		F=$((F + 1))
@@ -97,34 +120,39 @@ bg_finish() {
 
 # setup LABEL CMD...: a step that must work for anything else to run.
 setup() {
-	local label=$1 t0
+	local label=$1 t0 c0
 	shift
 	printf '\n===== %s: %s\n' "$label" "$*"
 	t0=$(date +%s)
+	cpu_now
+	c0=$CPU_NOW
 	if ! "$@"; then
 		printf '===== %s failed after %d s\n' "$label" $(($(date +%s) - t0))
-		STAGES+=("$label $(($(date +%s) - t0)) failed")
+		cpu_now
+		STAGES+=("$label $(($(date +%s) - t0)) $((CPU_NOW - c0)) failed")
 		stage_table
 		printf '0 passed, 1 failed\n'
 		exit 1
 	fi
 	printf '===== %s: done in %d s\n' "$label" $(($(date +%s) - t0))
-	STAGES+=("$label $(($(date +%s) - t0)) done")
+	cpu_now
+	STAGES+=("$label $(($(date +%s) - t0)) $((CPU_NOW - c0)) done")
 }
 
 # stage_table: each stage's wall time and result, and the total, so that a
 # regression in cost shows at once (also kept in build/test-stages.txt).
 stage_table() {
 	local l
+	cpu_now
 	{
 		printf '\n===== stage times\n'
-		printf '%-12s %8s  %s\n' stage seconds result
+		printf '%-12s %8s %8s  %s\n' stage "wall s" "CPU s" result
 		for l in "${STAGES[@]}"; do
 			# shellcheck disable=SC2086
 			set -- $l
-			printf '%-12s %8s  %s\n' "$1" "$2" "$(printf '%s' "${3:-}" | tr '_' ' ')"
+			printf '%-12s %8s %8s  %s\n' "$1" "$2" "$3" "$(printf '%s' "${4:-}" | tr '_' ' ')"
 		done
-		printf '%-12s %8s  (%d min %02d s)\n' total $(($(date +%s) - T0)) \
+		printf '%-12s %8s %8s  (%d min %02d s wall)\n' total $(($(date +%s) - T0)) "$CPU_NOW" \
 			$((($(date +%s) - T0) / 60)) $((($(date +%s) - T0) % 60))
 	} | tee "$BUILD/test-stages.txt"
 }

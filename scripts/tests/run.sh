@@ -5,7 +5,7 @@
 # apply/export round trip, a patch that does not apply, dirty trees, unknown
 # topics, per-patch checks that must catch a checkpatch error, a build
 # break, a new W=1 warning, code no Makefile builds, a missing Kconfig
-# dependency and a missing sparse, a missing tool, and tree/rebase on a tiny
+# dependency, a Coccinelle finding (at the right head) and a missing sparse, a missing tool, and tree/rebase on a tiny
 # fake base package. Needs 'make tree' (and uses the prepared check builds).
 # Prints one line per test and ends with "N passed, N failed".
 . "$(dirname "$0")/../lib.sh"
@@ -237,6 +237,36 @@ t_check_matrix_catches_missing_kconfig_dependency() {
 	[ "$(cell gamma-02 x86_64)" = pass ] && [[ "$(cell gamma-head matrix)" == FAIL* ]] &&
 		grep -q 'no-regulator:FAIL' "$BUILD/check-logs/gamma-head-matrix.log" &&
 		grep -q 'devm_regulator_register.*undefined' "$BUILD/check-logs/gamma-head-matrix-no-regulator.log"
+}
+
+# ifnullfree.cocci reports a NULL test before kfree().
+edit_cocci_finding() {
+	sed -i 's/^#include "fixture.h"$/#include <linux\/slab.h>\n\n&/' \
+		"$KTREE/drivers/gpu/drm/fixture/fixture_util.c"
+	cat >>"$KTREE/drivers/gpu/drm/fixture/fixture_util.c" <<'EOF'
+
+/**
+ * fixture_release() - Free a buffer
+ * @p: the buffer, or NULL
+ */
+void fixture_release(void *p)
+{
+	if (p)
+		kfree(p);
+}
+EOF
+	sed -i 's/^int fixture_twice(int v);$/&\nvoid fixture_release(void *p);/' \
+		"$KTREE/drivers/gpu/drm/fixture/fixture.h"
+}
+t_check_cocci_names_the_head() {
+	make_clean_series
+	add_bad_patch "drm/fixture: free a buffer after testing it for NULL" edit_cocci_finding
+	"$S/apply.sh" >/dev/null 2>&1 || return 1
+	# one Coccinelle run over every head's files; the finding is gamma's
+	if HEAD_CHECKS=cocci "$S/check.sh" >"$FIX/out" 2>&1; then return 1; fi
+	[ "$(cell alpha-head cocci)" = pass ] && [[ "$(cell gamma-head cocci)" == FAIL* ]] &&
+		grep -q '^drivers/gpu/drm/fixture/fixture_util.c:.*NULL check before' \
+			"$BUILD/check-logs/gamma-head-cocci.log"
 }
 
 t_check_fails_without_working_sparse() {
