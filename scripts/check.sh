@@ -45,6 +45,11 @@ JOBS=${JOBS:-$(nproc)}
 ARCHES=${ARCHES:-x86_64 arm64}
 mkdir -p "$LOGS"
 rm -rf "${LOGS:?}"/*
+# a run that died while a matrix lane had the x86_64 folder's place
+[ ! -d "$BUILD/check-x86_64.parked" ] || {
+	info "putting back the x86_64 folder that a matrix lane had parked"
+	lane_leave_early=1
+}
 rm -f "$REPORT.tsv"
 
 # --- the check worktree -----------------------------------------------------
@@ -557,11 +562,47 @@ check_kdoc() {
 	fi
 }
 
+# Each lane builds at the path of the per-patch x86_64 folder, which is
+# parked beside it meanwhile: objtool's build records absolute paths, so a
+# copy at another path relinks objtool, and every object depends on
+# objtool: the lane then rebuilt the whole kernel instead of what its
+# configuration changes. Moving a folder is a rename.
+LANE_MAIN=$BUILD/check-x86_64
+LANE_PARK=$BUILD/check-x86_64.parked
+
+# lane_enter LANE: park the per-patch folder, put the lane's in its place
+# (a new lane starts as a copy of it).
+lane_enter() {
+	local dir=$BUILD/check-x86_64-$1
+	mv "$LANE_MAIN" "$LANE_PARK"
+	if [ -f "$dir/.config" ]; then
+		mv "$dir" "$LANE_MAIN"
+	else
+		rm -rf "$dir"
+		rsync -a --exclude=/.forseti-cache "$LANE_PARK/" "$LANE_MAIN/"
+	fi
+	printf '%s\n' "$1" >"$LANE_MAIN/.forseti-lane"
+}
+
+# lane_leave: the lane's folder back to its own path, the per-patch one
+# back to its place. Also run at start, after a run that died in a lane.
+lane_leave() {
+	[ -d "$LANE_PARK" ] || return 0
+	local lane
+	lane=$(cat "$LANE_MAIN/.forseti-lane" 2>/dev/null || true)
+	if [ -n "$lane" ]; then
+		rm -rf "$BUILD/check-x86_64-$lane"
+		mv "$LANE_MAIN" "$BUILD/check-x86_64-$lane"
+	else
+		rm -rf "$LANE_MAIN"
+	fi
+	mv "$LANE_PARK" "$LANE_MAIN"
+}
+
 check_matrix() {
-	local row=$1 lane result="" bad=0 dir frag log sym line
+	local row=$1 lane result="" bad=0 frag log sym line
 	while IFS= read -r line; do
 		lane=${line%%:*}
-		dir=$BUILD/check-x86_64-$lane
 		frag=$(fragment x86_64 "$lane")
 		log=$LOGS/$row-matrix-$lane.log
 		if [ "$lane" = module ]; then
@@ -569,13 +610,12 @@ check_matrix() {
 			result+=" $lane:ok"
 			continue
 		fi
-		# a new lane starts from a copy of the prepared x86_64 build, so
-		# that only what its configuration changes is rebuilt
-		if [ ! -f "$dir/.config" ]; then
-			rm -rf "$dir"
-			rsync -a --exclude=/.forseti-cache "$BUILD/check-x86_64/" "$dir/"
-		fi
-		configure x86_64 "$lane"
+		lane_enter "$lane"
+		make -s -C "$SRC" O="$LANE_MAIN" ARCH=x86_64 KCONFIG_ALLCONFIG="$frag" allnoconfig \
+			>"$LOGS/config-x86_64-$lane.log" 2>&1 || {
+			lane_leave
+			die "x86_64 lane $lane: allnoconfig failed: see $LOGS/config-x86_64-$lane.log"
+		}
 		# refused: the series' own symbols that exist ended up unset
 		local refused=1 any=0
 		while read -r sym; do
@@ -583,22 +623,24 @@ check_matrix() {
 			sym=${sym#CONFIG_}
 			sym_exists "$sym" || continue
 			any=1
-			grep -q "^CONFIG_$sym=" "$dir/.config" && refused=0
+			grep -q "^CONFIG_$sym=" "$LANE_MAIN/.config" && refused=0
 		done < <(grep '^CONFIG_' "$CI_DIR/kconfig/driver.config")
 		if [ $any -eq 1 ] && [ $refused -eq 1 ]; then
 			result+=" $lane:refused"
+			lane_leave
 			continue
 		fi
 		# W=1 as in the prepared build, so ccache finds what the lanes
 		# share with it (kernel-doc is not this check's business)
 		local t0=$SECONDS
-		if make -C "$SRC" O="$dir" -j"$JOBS" ARCH=x86_64 CC="ccache gcc" W=1 "$KPY" \
+		if make -C "$SRC" O="$LANE_MAIN" -j"$JOBS" ARCH=x86_64 CC="ccache gcc" W=1 "$KPY" \
 			"${NO_KDOC[@]}" vmlinux modules >"$log" 2>&1; then
 			result+=" $lane:ok"
 		else
 			result+=" $lane:FAIL"
 			bad=1
 		fi
+		lane_leave
 		info "$row: matrix lane $lane built in $((SECONDS - t0)) s"
 	done < <(grep -E '^[a-z0-9-]+:' "$CI_DIR/kconfig/matrix.config")
 	printf '%s\n' "$result" >"$LOGS/$row-matrix.log"
@@ -650,6 +692,7 @@ check_head() {
 }
 
 # --- main -------------------------------------------------------------------
+[ -z "${lane_leave_early:-}" ] || lane_leave
 total=0
 for t in $want_topics; do
 	parent=$(parent_of_topic "$t")
