@@ -145,7 +145,9 @@ parent_of_topic() {
 }
 
 # A private apt configuration for the one suite the base comes from, so
-# nothing else on the machine changes.
+# nothing else on the machine changes. A mirror's Release files may be
+# older than their Valid-Until (sid's is short): that is not checked, the
+# signatures are, and so is the base tarball's sha256.
 apt_private() {
 	local suite=$1 dir=$BUILD/apt
 	mkdir -p "$dir/lists/partial" "$dir/cache/archives/partial"
@@ -157,7 +159,8 @@ EOF
 		-o Dir::Etc::SourceParts=/dev/null
 		-o "Dir::State::Lists=$dir/lists"
 		-o "Dir::Cache=$dir/cache"
-		-o APT::Sandbox::User=root)
+		-o APT::Sandbox::User=root
+		-o Acquire::Check-Valid-Until=false)
 }
 
 # Run a command with the version of sparse the base needs on PATH.

@@ -81,7 +81,8 @@ build_sparse() {
 # it: a missing module names the package that brings it.
 send_email_ok() {
 	local out
-	out=$(git send-email --dump-aliases 2>&1 </dev/null) && return 0
+	# --dump-aliases alone exits before Mail::Address is loaded: ask Perl
+	out=$(perl -MMail::Address -e 1 2>&1 && git send-email --dump-aliases 2>&1 </dev/null) && return 0
 	if printf '%s' "$out" | grep -q 'Mail/Address.pm'; then
 		die "git send-email cannot start: Perl's Mail::Address is missing (Debian package 'libmailtools-perl')"
 	fi
