@@ -175,7 +175,7 @@ check "libelf headers (gelf.h, objtool)" sh -c 'echo "#include <gelf.h>" | gcc -
 check "openssl headers (sign-file)" sh -c 'echo "#include <openssl/evp.h>" | gcc -x c -E -o /dev/null -'
 check "python3 ply (spdxcheck)" python3 -c 'import ply'
 check "python3 git (spdxcheck)" python3 -c 'import git'
-check "sparse for the base (build/tools/bin/sparse)" test -x build/tools/bin/sparse
+check "sparse for the base (build/tools/bin/sparse)" sh -c 'test -x build/tools/bin/sparse || { echo "not built: make tree builds it"; false; }'
 check "debian-archive-keyring (apt_private)" test -s /usr/share/keyrings/debian-archive-keyring.gpg
 EOF
 	in_root "bash /tmp/census.sh" >"$log" 2>&1 || true
@@ -292,6 +292,17 @@ rm -rf --one-file-system "$ROOT"
 mkdir -p "$ROOT"
 tar -C "$ROOT" -xf "$PRISTINE" || die "unpacking $PRISTINE into $ROOT failed"
 cp -L /etc/resolv.conf "$ROOT/etc/resolv.conf" || die "cannot copy /etc/resolv.conf into the root"
+# This machine's way to the archive (a proxy, or the validity checks of a
+# mirror that lags, as farm machines set them) is the machine's, not the
+# project's: apt.conf.d files that hold only Acquire:: settings go along.
+acq=""
+for f in /etc/apt/apt.conf.d/*; do
+	[ -f "$f" ] && grep -qE '^[[:space:]]*Acquire::' "$f" || continue
+	grep -vE '^[[:space:]]*(//|#|$)' "$f" | grep -qvE '^[[:space:]]*Acquire::' && continue
+	cp "$f" "$ROOT/etc/apt/apt.conf.d/" || die "cannot copy $f into the root"
+	acq+=" $(basename "$f")"
+done
+[ -z "$acq" ] || info "the root uses this machine's apt access settings:$acq"
 
 # The project at its current commit, with the uncommitted changes to its
 # tracked files (so that a change to the install list is tried before it is
