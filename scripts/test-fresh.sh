@@ -11,6 +11,7 @@
 # no prepared check build (scripts/tests/run.sh, all but t_check_*). A
 # package missing from scripts/tree.sh's lists fails here. Needs root and
 # Debian's archive. One line per test, "N passed, N failed" last.
+# FRESH_SELFTESTS="t_a t_b" runs those workbench tests instead.
 . "$(dirname "$0")/lib.sh"
 
 FRESH=${FRESH:-$BUILD/fresh}
@@ -224,6 +225,8 @@ inside() {
 		# shellcheck disable=SC2086
 		printf '%-12s %6s s\n' $l
 	done
+	printf '%-12s %6s s (with the root made and unpacked; it stays in %s until the next run)\n' \
+		total $(($(date +%s) - ${FRESH_T0:-$(date +%s)})) "$ROOT"
 	printf '%d passed, %d failed\n' "$P" "$F"
 	[ "$F" -eq 0 ]
 }
@@ -238,11 +241,14 @@ fi
 
 [ $# -eq 0 ] || die "usage: scripts/test-fresh.sh (it takes no arguments)"
 [ "$(id -u)" -eq 0 ] || die "must run as root: debootstrap, chroot and mount need it (sudo make test-fresh)"
-for c in unshare:util-linux chroot:coreutils mount:mount findmnt:util-linux git:git; do
+for c in unshare:util-linux chroot:coreutils mount:mount findmnt:util-linux flock:util-linux git:git; do
 	need_tool "${c%%:*}" "${c#*:}"
 done
 T0=$(date +%s)
 mkdir -p "$FRESH/cache/debootstrap" "$FRESH/cache/apt-archives/partial" "$FRESH/cache/downloads" "$LOGS"
+# one run at a time on a root (the lock goes with the namespace's processes)
+exec 9>"$FRESH/lock"
+flock -n 9 || die "another test-fresh runs on $FRESH (see $FRESH/lock): wait for it to end"
 
 if ! command -v debootstrap >/dev/null 2>&1; then
 	info "installing debootstrap on this machine (apt-get install debootstrap)"
@@ -320,7 +326,5 @@ fi
 info "root ready in $(($(date +%s) - t)) s: $ROOT, project at $ROOT$PROJ ($(git -C "$TOP" rev-parse --short=12 HEAD))"
 mkdir -p "$ROOT$PROJ/build/downloads"
 
-rc=0
-unshare --mount --pid --fork --propagation private -- "$0" --in-namespace || rc=$?
-info "total $(($(date +%s) - T0)) s (the root stays in $ROOT until the next run)"
-exit $rc
+export FRESH_T0=$T0
+exec unshare --mount --pid --fork --propagation private -- "$0" --in-namespace
