@@ -5,7 +5,7 @@ TOPIC ?=
 BASE ?=
 DRIVER ?= panthor
 
-.PHONY: all help tree apply export check rebase test selftest sim-test kunit bench-jobqueue \
+.PHONY: all help tree apply export check rebase test test-fresh selftest sim-test kunit bench-jobqueue \
 	send reroll bisect status
 
 all: tree apply check
@@ -18,6 +18,7 @@ help:
 	@echo 'make check [TOPIC=t]  per-patch builds, warnings, checkpatch; head checks'
 	@echo 'make rebase BASE=v    move the stack onto Debian linux-source version v'
 	@echo 'make test             everything CI runs; ends with "N passed, N failed"'
+	@echo 'make test-fresh       make tree and the tool-dependent tests in a clean Debian 12 root (root)'
 	@echo 'make selftest         the workbench scripts own tests only'
 	@echo 'make send TOPIC=t [DRY_RUN=1] [OUT=dir] [VERIFY=1]  mail a topic (b4-ready)'
 	@echo 'make reroll TOPIC=t   start vN+1 with a range-diff in the changelog'
@@ -41,6 +42,9 @@ check:
 
 rebase:
 	@scripts/rebase.sh "$(BASE)"
+
+test-fresh:
+	@scripts/test-fresh.sh
 
 selftest:
 	@scripts/tests/run.sh
