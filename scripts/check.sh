@@ -232,15 +232,19 @@ config_sum() {
 # it instead of relinking. Keyed by the configuration's digest; the base
 # is part of the folder's preparation, which starts afresh.
 rebuild_for_config() {
-	local arch=$1 row=$2 dir=$BUILD/check-$1 b m goals=() cache
+	local arch=$1 row=$2 dir=$BUILD/check-$1 b m goals=() cache key
 	[ "$arch" = x86_64 ] || return 0
 	cache=$dir/.forseti-cache
 	mkdir -p "$cache"
 	b=$(config_sum "$dir" builtin)
 	m=$(config_sum "$dir")
+	key=$(builtin_key "$dir" "$b")
 	if [ "$b" != "$(cat "$dir/.forseti-vmlinux-config" 2>/dev/null)" ]; then
-		if [ -f "$cache/vmlinux-$b.o" ]; then
-			cp "$cache/vmlinux-$b.o" "$dir/vmlinux.o"
+		if [ -f "$cache/vmlinux-$key.o" ]; then
+			cp "$cache/vmlinux-$key.o" "$dir/vmlinux.o"
+			# the objects are another configuration's: the next
+			# vmlinux goal must relink, not trust the new mtime
+			rm -f "$dir/.vmlinux.o.cmd"
 			printf '%s\n' "$b" >"$dir/.forseti-vmlinux-config"
 			info "$row: the built-in configuration changed: vmlinux.o of it restored"
 		else
@@ -272,7 +276,24 @@ remember_config() {
 	printf '%s\n' "$m" >"$dir/.forseti-modules-config"
 	cp "$dir/modules.order" "$dir/.forseti-modules.order"
 	cp "$dir/modules.order" "$dir/.forseti-cache/modules-$m.order"
-	cp "$dir/vmlinux.o" "$dir/.forseti-cache/vmlinux-$b.o"
+	cp "$dir/vmlinux.o" "$dir/.forseti-cache/vmlinux-$(builtin_key "$dir" "$b").o"
+}
+
+# builtin_key DIR DIGEST: what a kept vmlinux.o is valid for: the built-in
+# configuration, and the source of the built-in C files that the checked
+# commit has changed since the base (their exports are what modpost
+# reads). The series' own modules change freely under the same key.
+builtin_key() {
+	local dir=$1 f o changed=""
+	if [ -f "$dir/vmlinux.a" ]; then
+		while read -r f; do
+			o=${f%.c}.o
+			if ar t "$dir/vmlinux.a" 2>/dev/null | grep -qxF -e "$o" -e "./$o"; then
+				changed+="$f:$(git -C "$SRC" rev-parse "HEAD:$f" 2>/dev/null) "
+			fi
+		done < <(git -C "$SRC" diff --name-only "refs/tags/$BASE_TAG" HEAD -- '*.c' 2>/dev/null)
+	fi
+	printf '%s %s\n' "$2" "$changed" | sha256sum | cut -c1-32
 }
 
 # new_warnings ARCH LOG: the warnings of LOG that the base does not have
@@ -326,7 +347,10 @@ build_patch() {
 			done <"$BUILD/check-$arch/.forseti-modules.order"
 		fi
 		mapfile -t kos < <(printf '%s\n' "${kos[@]}" | sort -u)
-		kmake "$arch" "${kos[@]}" >>"$log" 2>&1 || rc=$?
+		# (a link: the patch's objects were compiled and kernel-doc
+		# checked above; other modules recompiled for the configuration
+		# are the base's code, not the patch's)
+		kmake "$arch" "${NO_KDOC[@]}" "${kos[@]}" >>"$log" 2>&1 || rc=$?
 	fi
 	if grep -q 'sparse is not available' "$log"; then
 		set_cell "$row" "$arch" "FAIL(no sparse)"

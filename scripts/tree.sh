@@ -108,6 +108,11 @@ else
 fi
 # git am and the workbench's own tests commit: give the tree an identity
 # when the machine has none (a developer's own one wins).
+# The workbench's suites run side by side on this repository (posting
+# beside the preparation and the workbench's own tests): no automatic gc
+# or ref packing in the middle of them, and a longer wait for packed-refs.
+kgit config gc.auto 0
+kgit config core.packedRefsTimeout 10000
 if ! kgit config user.email >/dev/null; then
 	kgit config user.name "Forseti Workbench"
 	kgit config user.email "workbench@forseti.invalid"
