@@ -3,8 +3,9 @@
 # usage: scripts/kunit.sh
 # Run the KUnit suites that the landed topics bring, on the head of the
 # series, under UML with KASAN, lockdep and kmemleak on (the checkers of
-# ci/kunit/debug.config), all suites in one kernel. A checker report in
-# the kernel log fails the run. A suite whose topic has not landed is not
+# ci/kunit/debug.config), all suites in one kernel, booted twice: on one
+# CPU and on two (KUNIT_LANES="up smp"). A checker report in the kernel
+# log fails the run. A suite whose topic has not landed is not
 # run, and said so. Ends with "N passed, N failed".
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/kunit-lib.sh"
@@ -49,19 +50,48 @@ fi
 awk '!seen[$0]++' "$conf.new" >"$conf"
 rm -f "$conf.new"
 info "suites: ${suites[*]}"
+
+# One lane per CPU count: uniprocessor, then two CPUs, where the cases
+# that race teardown against fence callbacks (drm_jobqueue's
+# destroy_races_deps, dep_cb_walk) can meet on two CPUs. UML runs SMP
+# only with its seccomp userspace (ncpus=2 seccomp=on). KUNIT_LANES="up"
+# runs the first lane alone.
+# run_lane NAME KUNITCONFIG BUILD_DIR KERNEL-ARGS SCAN-MODE
+run_lane() {
+	local name=$1 kconf=$2 dir=$3 kargs=$4 scan=$5 lrc=0
+	info "lane $name${kargs:+ ($kargs)}"
+	kunit_run "$src" "$kconf" "$dir" '*' "$kargs" || lrc=1
+	kunit_counts "$dir"
+	if [ $lrc -ne 0 ] || [ "$FAILED" -ne 0 ]; then
+		info "lane $name: kunit.py reported failures: see $dir/kunit.out"
+		tail -n 30 "$dir/kunit.out" >&2
+		lrc=1
+	fi
+	kunit_scan_log "$dir" "$scan" || lrc=1
+	# one line per test case, as kunit.py printed it, with its lane
+	grep -E '\[(PASSED|FAILED|SKIPPED|CRASHED)\]' "$dir/kunit.out" |
+		sed "s/^\[[0-9:]*\] */$name: /" || true
+	[ "$PASSED" -gt 0 ] || { info "lane $name: no test case passed"; lrc=1; }
+	# a checker report with every case passing still fails the lane
+	[ $lrc -eq 0 ] || [ "$FAILED" -gt 0 ] || FAILED=1
+	TOTAL_PASSED=$((TOTAL_PASSED + PASSED))
+	TOTAL_FAILED=$((TOTAL_FAILED + FAILED))
+	return $lrc
+}
+
 rc=0
-kunit_run "$src" "$conf" "$bdir" '*' || rc=1
-kunit_counts "$bdir"
-if [ $rc -ne 0 ] || [ "$FAILED" -ne 0 ]; then
-	info "kunit.py reported failures: see $bdir/kunit.out"
-	tail -n 30 "$bdir/kunit.out" >&2
-	rc=1
-fi
-kunit_scan_log "$bdir" || rc=1
-# one line per test case, as kunit.py printed it
-grep -E '\[(PASSED|FAILED|SKIPPED|CRASHED)\]' "$bdir/kunit.out" | sed 's/^\[[0-9:]*\] *//' || true
-[ "$PASSED" -gt 0 ] || { info "no test case passed"; rc=1; }
-# a checker report with every case passing still fails the run
-[ $rc -eq 0 ] || [ "$FAILED" -gt 0 ] || FAILED=1
-printf '%s passed, %s failed\n' "$PASSED" "$FAILED"
+TOTAL_PASSED=0
+TOTAL_FAILED=0
+for lane in ${KUNIT_LANES:-up smp}; do
+	case $lane in
+	up)
+		run_lane up "$conf" "$bdir" "" "" || rc=1 ;;
+	smp)
+		{ cat "$conf"; printf 'CONFIG_SMP=y\nCONFIG_NR_CPUS=2\n'; } >"$conf-smp"
+		run_lane smp "$conf-smp" "$bdir-smp" "ncpus=2 seccomp=on" tests || rc=1 ;;
+	*)
+		die "KUNIT_LANES: unknown lane '$lane' (up, smp)" ;;
+	esac
+done
+printf '%s passed, %s failed\n' "$TOTAL_PASSED" "$TOTAL_FAILED"
 exit "$rc"
