@@ -25,7 +25,7 @@ help:
 	@echo 'make bisect GOOD=r BAD=r [TEST=cmd]  first bad patch and its topic'
 	@echo 'make status UPSTREAM=tree|mbox [REF=b] [UPDATE=1]  what has merged'
 	@echo 'make sim-test [DRIVER=panthor|forseti]  the uAPI tests on the simulated GPU (UML)'
-	@echo 'make kunit            the KUnit suites of the landed topics (UML)'
+	@echo 'make kunit [TREE=dir] the KUnit suites of the landed topics (UML)'
 	@echo 'make bench-jobqueue [TREE=dir]  drm_jobqueue against drm_sched, figures'
 
 tree:
@@ -70,7 +70,7 @@ sim-test:
 	@scripts/sim-test.sh $(DRIVER)
 
 kunit:
-	@scripts/kunit.sh
+	@scripts/kunit.sh $(TREE)
 
 bench-jobqueue:
 	@scripts/bench-jobqueue.sh $(TREE)

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-only
-# usage: scripts/kunit.sh
+# usage: scripts/kunit.sh [KERNEL-TREE]
 # Run the KUnit suites that the landed topics bring, on the head of the
-# series, under UML with KASAN, lockdep and kmemleak on (the checkers of
+# series (or on KERNEL-TREE, a tree with work in progress), under UML
+# with KASAN, lockdep and kmemleak on (the checkers of
 # ci/kunit/debug.config), all suites in one kernel, booted twice: on one
 # CPU and on two (KUNIT_LANES="up smp"). A checker report in the kernel
 # log fails the run. A suite whose topic has not landed is not
@@ -10,12 +11,17 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/kunit-lib.sh"
 
-[ $# -eq 0 ] || die "usage: scripts/kunit.sh (it takes no arguments)"
-need_ktree
-head=$(head_of_series)
-src=$BUILD/kunit-src
-worktree_at "$src" "$head"
-info "KUnit on ${head#refs/*/} ($(git -C "$src" rev-parse --short=12 HEAD))"
+[ $# -le 1 ] || die "usage: scripts/kunit.sh [KERNEL-TREE]"
+if [ $# -eq 1 ]; then
+	src=$(cd "$1" && pwd) || die "$1: no such kernel tree"
+	info "KUnit on $src ($(git -C "$src" rev-parse --short=12 HEAD 2>/dev/null || echo 'not a git tree'))"
+else
+	need_ktree
+	head=$(head_of_series)
+	src=$BUILD/kunit-src
+	worktree_at "$src" "$head"
+	info "KUnit on ${head#refs/*/} ($(git -C "$src" rev-parse --short=12 HEAD))"
+fi
 
 # The suites: a kunitconfig each, found where their topic puts them, all
 # built into one kernel with the checkers on, so that CI pays for one UML
