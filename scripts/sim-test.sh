@@ -15,8 +15,11 @@
 #
 # Prints one line per test (PASS name / FAIL name / SKIP name (topic X)) and
 # ends with "N passed, N failed, N skipped". Exit status 0 only when nothing
-# failed. A kernel report (lockdep, KASAN, kmemleak, WARNING, BUG, Oops) in
-# the guest's log fails the run (reported as the pseudo-test "kernel-log").
+# failed. The pseudo-test "driver-load" says whether the driver loaded and
+# made its render node; when it did not, that is the failure shown and no
+# test runs. A kernel report (lockdep, KASAN, kmemleak, WARNING, BUG, Oops,
+# or the simulator's "protocol violation") in the guest's log fails the run
+# (the pseudo-test "kernel-log"), and so does a run in which no test ran.
 #
 # The forseti lane also loads the series' KUnit test modules that its
 # commit has (drm_jobqueue's, forseti's) after the uAPI tests, one line
@@ -302,6 +305,7 @@ for t in "${ALL_TESTS[@]}"; do
 	fi
 	SELECTED+=("$t")
 done
+[ ${#SELECTED[@]} -gt 0 ] || die "no test to run: SIM_TESTS='${SIM_TESTS:-}' names none of tests/topics' landed tests"
 printf '%s\n' "${SELECTED[@]}" >"$RUN/tests.list"
 
 KARGS=()
@@ -324,7 +328,34 @@ info "guest finished in $(($(date +%s) - start))s (status $rc); log: $RUN/consol
 
 # --- results -------------------------------------------------------------------
 
-pass=0 fail=0 skip=0
+# The driver must have loaded for any test to mean something; when it did
+# not (or the guest could not read its run directory), that is the failure
+# reported, and the tests are reported as not run.
+pass=0 fail=0 skip=0 ran=0
+notrun=
+load=$(grep -a '^SIMTEST: \(PASS\|FAIL\) \(driver-load\|harness\)' "$RUN/console.log" | head -n 1 | tr -d '\r' || true)
+case "$load" in
+"SIMTEST: PASS driver-load")
+	echo "PASS driver-load"
+	pass=$((pass + 1))
+	;;
+"SIMTEST: FAIL "*)
+	why=${load#"SIMTEST: FAIL "}
+	echo "FAIL ${why%% *} (${why#* })"
+	fail=$((fail + 1))
+	notrun="not run: ${why%% *} failed"
+	;;
+*)
+	if grep -aq '^SIMTEST: BOOTED' "$RUN/console.log"; then
+		echo "FAIL driver-load (the guest booted but did not report loading $DRIVER: see $RUN/console.log)"
+	else
+		echo "FAIL driver-load (the guest did not boot, status $rc: see $RUN/console.log)"
+	fi
+	fail=$((fail + 1))
+	notrun="not run: the driver was not loaded"
+	;;
+esac
+
 for t in "${ALL_TESTS[@]}"; do
 	topic=${TOPIC_OF[$t]}
 	if ! is_landed "$topic"; then
@@ -340,14 +371,16 @@ for t in "${ALL_TESTS[@]}"; do
 	"SIMTEST: PASS $t")
 		echo "PASS $t"
 		pass=$((pass + 1))
+		ran=$((ran + 1))
 		;;
 	"SIMTEST: FAIL $t"*)
 		why=${r#"SIMTEST: FAIL $t"}
 		echo "FAIL $t${why:+ (${why# })}"
 		fail=$((fail + 1))
+		ran=$((ran + 1))
 		;;
 	*)
-		echo "FAIL $t (no result: the guest did not get to it)"
+		echo "FAIL $t (${notrun:-no result: the guest did not get to it})"
 		fail=$((fail + 1))
 		;;
 	esac
@@ -380,8 +413,10 @@ for m in "${KUNIT_MODS[@]}"; do
 	fi
 done
 
-# Kernel reports anywhere in the log fail the run.
-REPORTS='possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|WARNING: |BUG: |BUG at|KASAN|unreferenced object|Oops|Call Trace|Kernel panic|general protection'
+# Kernel reports anywhere in the log fail the run, and so does a driver
+# breaking the simulated hardware's protocol (mali_sim says so). A log in
+# which no test ran vouches for nothing: it cannot pass.
+REPORTS='possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|WARNING: |BUG: |BUG at|KASAN|unreferenced object|Oops|Call Trace|Kernel panic|general protection|mali_sim: protocol violation'
 if grep -aE "$REPORTS" "$RUN/console.log" >"$RUN/reports.txt"; then
 	echo "FAIL kernel-log ($(wc -l <"$RUN/reports.txt") report lines; first: $(head -n 1 "$RUN/reports.txt" | tr -d '\r'))"
 	fail=$((fail + 1))
@@ -390,6 +425,9 @@ elif ! grep -aq '^SIMTEST: DONE' "$RUN/console.log"; then
 	fail=$((fail + 1))
 elif ! grep -aq '^SIMTEST: KMEMLEAK SCANNED' "$RUN/console.log"; then
 	echo "FAIL kernel-log (kmemleak did not scan: is CONFIG_DEBUG_KMEMLEAK on?)"
+	fail=$((fail + 1))
+elif [ "$ran" = 0 ]; then
+	echo "FAIL kernel-log (no test ran: a clean log of nothing proves nothing)"
 	fail=$((fail + 1))
 else
 	echo "PASS kernel-log"

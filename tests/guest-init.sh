@@ -13,6 +13,9 @@
 # bin/ and tests.list), SIMMODS (INSTALL_MOD_PATH of the guest's modules),
 # SIMDRIVER (module to load), SIMKUNIT (optional: KUnit test modules to
 # load, comma-separated; needs kunit.enable=1 on the command line).
+#
+# When the driver does not load (modprobe fails, or no render node appears), that is
+# the failure reported ("SIMTEST: FAIL driver-load <why>") and no test runs.
 
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin
 export SIMRUN SIMMODS SIMDRIVER SIMKUNIT
@@ -49,14 +52,26 @@ poweroff_now() {
 echo "SIMTEST: BOOTED $(uname -r)"
 
 # Load the driver the way udev would, from the freshly built modules.
-if ! modprobe -d "$SIMMODS" "$SIMDRIVER"; then
-	echo "SIMTEST: FAIL driver-load modprobe $SIMDRIVER failed"
+loaded=1
+if [ ! -r "$SIMRUN/tests.list" ]; then
+	echo "SIMTEST: FAIL harness cannot read $SIMRUN/tests.list"
+	loaded=0
+elif ! modprobe -d "$SIMMODS" "$SIMDRIVER" >"$SIMRUN/modprobe.log" 2>&1; then
+	echo "SIMTEST: FAIL driver-load modprobe -d $SIMMODS $SIMDRIVER failed: $(tail -n 1 "$SIMRUN/modprobe.log")"
+	loaded=0
+else
+	i=0
+	while [ ! -e /dev/dri/renderD128 ] && [ $i -lt 100 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	if [ ! -e /dev/dri/renderD128 ]; then
+		echo "SIMTEST: FAIL driver-load $SIMDRIVER loaded, but no render node after 10 s: $(dmesg | grep -i -E "$SIMDRIVER|mali|probe" | tail -n 1)"
+		loaded=0
+	else
+		echo "SIMTEST: PASS driver-load"
+	fi
 fi
-i=0
-while [ ! -e /dev/dri/renderD128 ] && [ $i -lt 100 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
 
 # Every test starts from a well-behaved simulator, whatever the one before
 # left armed.
@@ -69,20 +84,25 @@ reset_knobs() {
 	echo 0 >$k/slow_job_ms
 	echo N >$k/pwr_stall
 	echo 100000 >$k/budget
+	echo 50 >$k/as_busy_us
 }
 
-for t in $(cat "$SIMRUN/tests.list"); do
+# Each test's output is kept in the run directory.
+tests=
+[ $loaded = 0 ] || tests=$(cat "$SIMRUN/tests.list")
+for t in $tests; do
 	reset_knobs
 	echo "SIMTEST: START $t"
-	timeout -k 5 120 "$SIMRUN/bin/$t" >"$SIMRUN/test.out" 2>&1
+	out=$SIMRUN/out-$t.log
+	timeout -k 5 120 "$SIMRUN/bin/$t" >"$out" 2>&1
 	rc=$?
-	sed 's/^/  | /' "$SIMRUN/test.out"
+	sed 's/^/  | /' "$out"
 	if [ $rc -eq 0 ]; then
 		echo "SIMTEST: PASS $t"
 	elif [ $rc -eq 124 ] || [ $rc -eq 137 ]; then
 		echo "SIMTEST: FAIL $t timed out after 120s"
 	else
-		echo "SIMTEST: FAIL $t $(grep -v '^#' "$SIMRUN/test.out" | tail -n 1)"
+		echo "SIMTEST: FAIL $t $(grep -v '^#' "$out" | tail -n 1)"
 	fi
 done
 
