@@ -37,6 +37,19 @@ struct msim_irq {
 	u32 mask;
 };
 
+/*
+ * One cached translation of a 4 KiB page: @vpn is the page's VA >> 12 with
+ * bit 63 set when the entry is valid.
+ */
+struct msim_tlb_entry {
+	u64 vpn;
+	u64 pa;
+	bool rdonly;
+};
+
+#define MSIM_TLB_ENTRIES	256
+#define MSIM_TLB_VALID		BIT_ULL(63)
+
 /* Address-space registers as the driver programs them, and as latched. */
 struct msim_as {
 	u64 transtab, memattr, lockaddr, transcfg;
@@ -45,6 +58,17 @@ struct msim_as {
 	u64 faultextra;
 	/* Latched by AS_COMMAND_UPDATE: what the walker uses. */
 	u64 live_transtab, live_transcfg;
+	/* The command in progress (AS_ACTIVE) until busy_until (ktime ns). */
+	u32 busy_cmd;
+	u64 busy_until;
+	/* What the command in progress acts on, as it was when written. */
+	u64 cmd_transtab, cmd_transcfg, cmd_lockaddr;
+	/* The locked region [lock_start, lock_end), when lock_end > lock_start. */
+	u64 lock_start, lock_end;
+	/* Translations, kept until UPDATE or the unlock of a locked region. */
+	struct msim_tlb_entry tlb[MSIM_TLB_ENTRIES];
+	/* Counters for the debugfs view. */
+	u64 tlb_hits, tlb_misses, tlb_flushes, cmds_dropped;
 };
 
 struct msim_call {
@@ -121,6 +145,7 @@ struct msim_knobs {
 	unsigned int slow_job_ms;
 	bool pwr_stall;
 	unsigned int budget;
+	unsigned int as_busy_us;
 };
 
 extern struct msim_knobs msim_knobs;
@@ -139,6 +164,8 @@ void msim_gpu_reset(struct msim *s);
 bool msim_mmu_read(struct msim *s, u32 offset, u32 *val);
 bool msim_mmu_write(struct msim *s, u32 offset, u32 val);
 void msim_mmu_reset(struct msim *s);
+struct dentry;
+void msim_mmu_debugfs(struct msim *s, struct dentry *dir);
 /*
  * GPU memory access through address space @as. Returns 0, or the MMU
  * exception code of the fault (which has then been reported on the MMU

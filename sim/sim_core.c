@@ -15,6 +15,7 @@
  * Registers that are not modelled read as zero, ignore writes, and are
  * logged once per offset so that gaps in the model show up in the log.
  */
+#include <linux/debugfs.h>
 #include <linux/init.h>
 #include <linux/interrupt.h>
 #include <linux/io.h>
@@ -283,6 +284,7 @@ static int __init msim_init(void)
 		goto out_free;
 	}
 
+	msim_mmu_debugfs(s, debugfs_create_dir("mali_sim", NULL));
 	pr_info("mali_sim: simulated Mali-G610 at %pR, irqs %u/%u/%u\n",
 		&msim_res, s->virq[0], s->virq[1], s->virq[2]);
 	ret = 0;

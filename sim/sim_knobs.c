@@ -19,6 +19,8 @@
  *   unchanged) until the next GPU reset, which clears it.
  * - budget: instructions a stream may run without retiring a ring entry
  *   before it stalls like a hung GPU.
+ * - as_busy_us: how long an AS command keeps AS_ACTIVE set (it takes
+ *   effect when it completes; a command written meanwhile is dropped).
  */
 #include <linux/moduleparam.h>
 
@@ -26,6 +28,7 @@
 
 struct msim_knobs msim_knobs = {
 	.budget = 100000,
+	.as_busy_us = 50,
 };
 
 module_param_named(fw_hang, msim_knobs.fw_hang, bool, 0644);
@@ -40,3 +43,5 @@ module_param_named(pwr_stall, msim_knobs.pwr_stall, bool, 0644);
 MODULE_PARM_DESC(pwr_stall, "Power transitions never complete until the next GPU reset");
 module_param_named(budget, msim_knobs.budget, uint, 0644);
 MODULE_PARM_DESC(budget, "Instructions a stream may run without retiring a ring entry");
+module_param_named(as_busy_us, msim_knobs.as_busy_us, uint, 0644);
+MODULE_PARM_DESC(as_busy_us, "Microseconds an AS command keeps AS_ACTIVE set");

@@ -3,9 +3,21 @@
  * DOC: Simulated Mali CSF GPU, MMU and page-table walker
  *
  * Eight address spaces. The driver programs TRANSTAB/MEMATTR/TRANSCFG and
- * issues AS_COMMAND_UPDATE, which latches them; LOCK/UNLOCK/FLUSH_PT/
- * FLUSH_MEM complete at once (there is no TLB to maintain: every access
- * walks the tables), so AS_STATUS never reads as active.
+ * issues AS_COMMAND_UPDATE, which latches them. Commands take time, as on
+ * hardware: AS_STATUS reads AS_ACTIVE for as_busy_us after a command is
+ * written, and the command takes effect only when it completes; a command
+ * written while another is in progress is dropped, and said so in the log
+ * ("protocol violation"), so a driver that does not wait is caught.
+ *
+ * Each address space has a TLB (MSIM_TLB_ENTRIES 4 KiB translations,
+ * direct-mapped): a translation the walker found is reused until the
+ * hardware would drop it, and only then: UPDATE empties the address
+ * space's TLB; LOCK locks the region AS_LOCKADDR encodes, and UNLOCK,
+ * FLUSH_PT and FLUSH_MEM drop the translations inside the locked region and
+ * unlock it (with no region locked they drop nothing). A driver that
+ * changes the page tables without that sequence leaves the GPU reading and
+ * writing through stale translations, as a real GPU would. Invalid
+ * descriptors are not cached (a fault always walks again).
  *
  * Every GPU memory access of the simulated MCU (address space 0) and of the
  * command streams (the group's address space) walks the driver's AArch64
@@ -17,9 +29,12 @@
  * access itself is abandoned. The "mmu_fault" knob makes the next command
  * stream access fault.
  */
-#include <linux/mm.h>
+#include <linux/debugfs.h>
 #include <linux/io.h>
+#include <linux/ktime.h>
+#include <linux/mm.h>
 #include <linux/pfn.h>
+#include <linux/seq_file.h>
 
 #include "sim.h"
 
@@ -27,6 +42,65 @@ void msim_mmu_reset(struct msim *s)
 {
 	memset(s->as, 0, sizeof(s->as));
 	s->irq[MSIM_IRQ_MMU].rawstat = 0;
+}
+
+static void tlb_flush_range(struct msim_as *as, u64 start, u64 end)
+{
+	int i;
+
+	for (i = 0; i < MSIM_TLB_ENTRIES; i++) {
+		struct msim_tlb_entry *e = &as->tlb[i];
+		u64 va = (e->vpn & ~MSIM_TLB_VALID) << PAGE_SHIFT;
+
+		if ((e->vpn & MSIM_TLB_VALID) && va >= start && va < end)
+			e->vpn = 0;
+	}
+	as->tlb_flushes++;
+}
+
+/* The region AS_LOCKADDR encodes: a naturally aligned power of two. */
+static void lock_region(u64 lockaddr, u64 *start, u64 *end)
+{
+	u32 width = max_t(u32, lockaddr & MSIM_LOCKADDR_WIDTH_MASK,
+			  MSIM_LOCK_REGION_MIN_WIDTH);
+	u64 size = width >= 63 ? 0 : 1ULL << (width + 1);
+
+	if (!size) {
+		*start = 0;
+		*end = U64_MAX;
+		return;
+	}
+	*start = lockaddr & ~0xfffULL & ~(size - 1);
+	*end = *start + size;
+}
+
+/*
+ * Complete the command in progress once its time has passed: this is when
+ * it takes effect. Called with s->lock held before anything reads or uses
+ * the address space's state.
+ */
+static void as_settle(struct msim_as *as)
+{
+	if (!as->busy_cmd || ktime_get_ns() < as->busy_until)
+		return;
+	switch (as->busy_cmd) {
+	case MSIM_AS_CMD_UPDATE:
+		as->live_transtab = as->cmd_transtab;
+		as->live_transcfg = as->cmd_transcfg;
+		tlb_flush_range(as, 0, U64_MAX);
+		break;
+	case MSIM_AS_CMD_LOCK:
+		lock_region(as->cmd_lockaddr, &as->lock_start, &as->lock_end);
+		break;
+	case MSIM_AS_CMD_UNLOCK:
+	case MSIM_AS_CMD_FLUSH_PT:
+	case MSIM_AS_CMD_FLUSH_MEM:
+		if (as->lock_end > as->lock_start)
+			tlb_flush_range(as, as->lock_start, as->lock_end);
+		as->lock_start = as->lock_end = 0;
+		break;
+	}
+	as->busy_cmd = 0;
 }
 
 static u32 as_half(u64 v, u32 reg)
@@ -99,7 +173,8 @@ bool msim_mmu_read(struct msim *s, u32 offset, u32 *val)
 		*val = as->faultstatus;
 		return true;
 	case MSIM_AS_STATUS:
-		*val = 0;	/* commands complete immediately */
+		as_settle(as);
+		*val = as->busy_cmd ? MSIM_AS_STATUS_ACTIVE : 0;
 		return true;
 	}
 	return false;
@@ -121,16 +196,27 @@ bool msim_mmu_write(struct msim *s, u32 offset, u32 val)
 	}
 	if (reg != MSIM_AS_COMMAND)
 		return false;
+	as_settle(as);
 	switch (val) {
 	case MSIM_AS_CMD_NOP:
+		break;
+	case MSIM_AS_CMD_UPDATE:
 	case MSIM_AS_CMD_LOCK:
 	case MSIM_AS_CMD_UNLOCK:
 	case MSIM_AS_CMD_FLUSH_PT:
 	case MSIM_AS_CMD_FLUSH_MEM:
-		break;
-	case MSIM_AS_CMD_UPDATE:
-		as->live_transtab = as->transtab;
-		as->live_transcfg = as->transcfg;
+		if (as->busy_cmd) {
+			as->cmds_dropped++;
+			pr_warn_ratelimited("mali_sim: protocol violation: AS%ld: command %u written while command %u is in progress (AS_ACTIVE): dropped\n",
+					    (long)(as - s->as), val, as->busy_cmd);
+			break;
+		}
+		as->cmd_transtab = as->transtab;
+		as->cmd_transcfg = as->transcfg;
+		as->cmd_lockaddr = as->lockaddr;
+		as->busy_cmd = val;
+		as->busy_until = ktime_get_ns() + msim_knobs.as_busy_us * NSEC_PER_USEC;
+		as_settle(as);	/* as_busy_us = 0: at once */
 		break;
 	default:
 		pr_info_ratelimited("mali_sim: AS%ld: unknown command %u\n",
@@ -171,14 +257,19 @@ static void msim_mmu_fault(struct msim *s, int asn, u64 va, u32 code, bool write
  */
 static void *msim_translate(struct msim *s, int asn, u64 va, bool write, u32 *code)
 {
-	u64 table = s->as[asn].live_transtab;
-	u64 cfg = s->as[asn].live_transcfg;
-	u64 desc;
+	struct msim_as *as = &s->as[asn];
+	u64 table, cfg, desc, vpn = va >> PAGE_SHIFT;
+	struct msim_tlb_entry *e = &as->tlb[vpn % MSIM_TLB_ENTRIES];
+	bool locked;
 	u64 *tbl;
+	void *p;
 	int level;
 
 	lockdep_assert_held(&s->lock);
 
+	as_settle(as);
+	table = as->live_transtab;
+	cfg = as->live_transcfg;
 	if ((cfg & MSIM_TRANSCFG_MODE_MASK) != MSIM_TRANSCFG_MODE_4K) {
 		*code = MSIM_EXC_TRANSLATION(0);
 		return NULL;
@@ -187,6 +278,23 @@ static void *msim_translate(struct msim *s, int asn, u64 va, bool write, u32 *co
 		*code = MSIM_EXC_ADDR_SIZE_IN;
 		return NULL;
 	}
+	/*
+	 * Hardware stalls an access to a locked region until the unlock,
+	 * which then walks the updated tables: walk, and cache nothing.
+	 */
+	locked = as->lock_end > as->lock_start && va >= as->lock_start && va < as->lock_end;
+	if (!locked && e->vpn == (vpn | MSIM_TLB_VALID)) {
+		as->tlb_hits++;
+		if (write && e->rdonly) {
+			*code = MSIM_EXC_PERMISSION(3);
+			return NULL;
+		}
+		p = msim_phys(e->pa | (va & ~PAGE_MASK));
+		if (!p)
+			*code = MSIM_EXC_TRANSLATION(3);
+		return p;
+	}
+	as->tlb_misses++;
 	table &= MSIM_PTE_ADDR_MASK;
 	for (level = 0; level <= 3; level++) {
 		unsigned int idx = (va >> (39 - 9 * level)) & 0x1ff;
@@ -217,10 +325,17 @@ static void *msim_translate(struct msim *s, int asn, u64 va, bool write, u32 *co
 		{
 			u64 span = 1ULL << (39 - 9 * level);
 			u64 pa = (desc & MSIM_PTE_ADDR_MASK & ~(span - 1)) | (va & (span - 1));
-			void *p = msim_phys(pa);
 
-			if (!p)
+			p = msim_phys(pa);
+			if (!p) {
 				*code = MSIM_EXC_TRANSLATION(level);
+				return NULL;
+			}
+			if (!locked) {
+				e->vpn = vpn | MSIM_TLB_VALID;
+				e->pa = pa & PAGE_MASK;
+				e->rdonly = desc & MSIM_PTE_AP_RDONLY;
+			}
 			return p;
 		}
 	}
@@ -299,4 +414,31 @@ int msim_mem_read(struct msim *s, int as, u64 va, void *buf, size_t len)
 int msim_mem_write(struct msim *s, int as, u64 va, const void *buf, size_t len)
 {
 	return msim_mem_access(s, as, va, (void *)buf, len, true);
+}
+
+/* debugfs mali_sim/mmu: each address space's TLB counters and lock. */
+static int msim_mmu_show(struct seq_file *m, void *unused)
+{
+	struct msim *s = m->private;
+	unsigned long flags;
+	int i;
+
+	spin_lock_irqsave(&s->lock, flags);
+	for (i = 0; i < MSIM_NUM_AS; i++) {
+		struct msim_as *as = &s->as[i];
+
+		as_settle(as);
+		seq_printf(m, "AS%d: tlb hits %llu misses %llu flushes %llu, commands dropped %llu, locked [0x%llx, 0x%llx)%s\n",
+			   i, as->tlb_hits, as->tlb_misses, as->tlb_flushes,
+			   as->cmds_dropped, as->lock_start, as->lock_end,
+			   as->busy_cmd ? ", active" : "");
+	}
+	spin_unlock_irqrestore(&s->lock, flags);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(msim_mmu);
+
+void msim_mmu_debugfs(struct msim *s, struct dentry *dir)
+{
+	debugfs_create_file("mmu", 0444, dir, s, &msim_mmu_fops);
 }

@@ -138,6 +138,11 @@
 #define MSIM_AS_CMD_FLUSH_PT		4
 #define MSIM_AS_CMD_FLUSH_MEM		5
 
+#define MSIM_AS_STATUS_ACTIVE		BIT(0)	/* a command is in progress */
+/* AS_LOCKADDR: bits 5:0 are log2(region size) - 1, the rest the base */
+#define MSIM_LOCKADDR_WIDTH_MASK	0x3f
+#define MSIM_LOCK_REGION_MIN_WIDTH	14	/* 32 KiB, encoded as log2 - 1 */
+
 #define MSIM_TRANSCFG_MODE_MASK		0xf
 #define MSIM_TRANSCFG_MODE_UNMAPPED	1
 #define MSIM_TRANSCFG_MODE_IDENTITY	2

@@ -90,6 +90,15 @@ int open_render(void)
 	return -1;
 }
 
+bool is_forseti(int fd)
+{
+	drmVersionPtr v = drmGetVersion(fd);
+	bool r = v && v->desc && strstr(v->desc, "forseti");
+
+	drmFreeVersion(v);
+	return r;
+}
+
 struct drm_panthor_gpu_info query_gpu_info(int fd)
 {
 	struct drm_panthor_gpu_info info;
@@ -351,6 +360,27 @@ void job_check_healthy(struct job_ctx *j, const char *when)
 	s = job_submit(j, 0);
 	CHECK(!syncobj_wait(j->fd, s, 10000), "%s: the job did not complete", when);
 	CHECK(j->data[0] == 0x600d, "%s: the job wrote 0x%x", when, j->data[0]);
+}
+
+int job_read_pages(struct job_ctx *j, uint64_t va, unsigned int n)
+{
+	unsigned int i;
+	uint32_t s;
+	int r;
+
+	memset(j->data, 0, n * 4);
+	job_reset(j);
+	for (i = 0; i < n; i++) {
+		job_emit(j, cs_move48(0, va + i * 0x1000ull));
+		job_emit(j, cs_load_multiple(2, 0, 0x1, 0));
+		job_emit(j, cs_move48(4, j->data_va + 4 * i));
+		job_emit(j, cs_store_multiple(2, 4, 0x1, 0));
+	}
+	s = job_submit(j, 0);
+	r = syncobj_wait(j->fd, s, 10000);
+	drmSyncobjDestroy(j->fd, s);
+	__sync_synchronize();
+	return r;
 }
 
 /* --- CS encoder --------------------------------------------------------- */

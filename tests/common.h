@@ -52,6 +52,8 @@
 #define USER_VA_RANGE	(1ull << 32)
 
 int open_render(void);
+/* The driver is forseti (whose jobs come with its groups topic). */
+bool is_forseti(int fd);
 void dev_name(char *buf, size_t len);
 
 struct drm_panthor_gpu_info query_gpu_info(int fd);
@@ -100,6 +102,12 @@ void job_emit(struct job_ctx *j, uint64_t instr);
 uint32_t job_submit(struct job_ctx *j, uint32_t in_syncobj);
 /* Run a job that stores 0x600d in j->data[0]; fail (naming @when) unless it does. */
 void job_check_healthy(struct job_ctx *j, const char *when);
+/*
+ * Run a job that copies the first word of each of @n pages from GPU VA @va
+ * into j->data[0..n-1]; 0 when its fence signalled within 10 s, -ETIME
+ * otherwise. j->data is zeroed first.
+ */
+int job_read_pages(struct job_ctx *j, uint64_t va, unsigned int n);
 
 /* CS instruction encoding (Valhall CSF, v10). */
 uint64_t cs_nop(void);

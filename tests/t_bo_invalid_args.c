@@ -18,16 +18,6 @@
 
 #include "common.h"
 
-/* Does the driver describe itself as forseti (rather than panthor)? */
-static bool is_forseti(int fd)
-{
-	drmVersionPtr v = drmGetVersion(fd);
-	bool ret = v && v->desc && strstr(v->desc, "forseti");
-
-	drmFreeVersion(v);
-	return ret;
-}
-
 /*
  * A size that wraps around to zero when rounded up to pages: EINVAL.
  * panthor (7.3) rounds it to a zero-sized object, which then gets no

@@ -3,7 +3,8 @@
  * fw_hang_reset: when the firmware stops answering (the simulator's
  * fw_hang knob), the driver notices, resets the GPU (the reset clears the
  * knob, so reading it back shows a reset happened) and boots the firmware
- * again; jobs submitted afterwards run.
+ * again; the job submitted into the hang ends (its fence signals, with or
+ * without an error) within 30 s; jobs submitted afterwards run.
  */
 #include <fcntl.h>
 #include <unistd.h>
@@ -23,7 +24,7 @@ int main(void)
 	int fd = open_render();
 	struct job_ctx j, k;
 	uint32_t s;
-	int i;
+	int i, r;
 
 	job_init(&j, fd);
 	job_emit(&j, cs_move48(0, j.data_va));
@@ -33,10 +34,11 @@ int main(void)
 	knob_set("fw_hang", "1");
 	s = job_submit(&j, 0);
 	/* The job cannot start: the firmware does not acknowledge anything. */
-	syncobj_wait(fd, s, 30000);
-	for (i = 0; i < 300 && knob_fw_hang(); i++)
+	r = syncobj_wait(fd, s, 30000);
+	for (i = 0; i < 100 && knob_fw_hang(); i++)
 		msleep(100);
 	CHECK(!knob_fw_hang(), "no GPU reset within 30 s of a firmware hang");
+	CHECK(!r, "the job submitted into the hang did not end within 30 s (%s)", strerror(-r));
 	printf("GPU was reset, first job's group state 0x%x\n", group_state(fd, j.group, NULL));
 
 	job_init(&k, fd);

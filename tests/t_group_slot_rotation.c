@@ -1,37 +1,59 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * group_slot_rotation: more groups than the firmware has CSG slots (12
- * for 8) all get their jobs run: each job stores its own value into its
- * own word, every fence signals and every value lands.
+ * group_slot_rotation: more busy groups than the firmware has CSG slots
+ * (12 for 8) all make progress, which needs the scheduler to rotate
+ * runnable groups through the slots: each group's job adds one to a shared
+ * counter and then spins (busy, never waiting on a sync object, so never
+ * idle) until the counter reaches 12, then stores its own value into its
+ * own word. Without rotation the four groups left without a slot never
+ * count, and the eight with one spin until their jobs time out. Every
+ * fence must signal and every value land.
  */
 #include "common.h"
 
 #define NGROUPS 12
+#define JOB_SIZE 0x100
 
 int main(void)
 {
 	int fd = open_render();
 	struct job_ctx j;
-	uint32_t g[NGROUPS], s[NGROUPS];
+	uint32_t g[NGROUPS], s[NGROUPS], st;
 	int i, r;
 
+	/* Spinning is the point: no instruction budget. */
+	knob_set("budget", "4000000000");
 	job_init(&j, fd);
 	for (i = 0; i < NGROUPS; i++) {
-		uint64_t *b = j.cmd + i * 0x100 / 8;
+		uint64_t *b = j.cmd + i * JOB_SIZE / 8;
+		unsigned int n = 0;
 
 		g[i] = group_create(fd, j.vm);
-		b[0] = cs_move48(0, j.data_va + 4 * i);
-		b[1] = cs_move32(2, 0x1000 + i);
-		b[2] = cs_store_multiple(2, 0, 0x1, 0);
+		b[n++] = cs_move48(0, j.data_va + 0x100);	/* the counter */
+		b[n++] = cs_move32(6, 1);
+		b[n++] = cs_sync_add32(0, 6);
+		b[n++] = cs_load_multiple(2, 0, 0x1, 0);	/* loop: r2 = counter */
+		b[n++] = cs_add_imm32(3, 2, -NGROUPS);
+		b[n++] = cs_branch(-3, 4 /* LT */, 3);		/* while r2 < 12 */
+		b[n++] = cs_move48(4, j.data_va + 4 * i);
+		b[n++] = cs_move32(5, 0x1000 + i);
+		b[n++] = cs_store_multiple(5, 4, 0x1, 0);
+		CHECK(n * 8 <= JOB_SIZE, "job %d too long", i);
 	}
 	for (i = 0; i < NGROUPS; i++) {
 		s[i] = syncobj_create(fd);
-		r = submit(fd, g[i], j.cmd_va + i * 0x100, 3 * 8, 0, s[i]);
+		r = submit(fd, g[i], j.cmd_va + i * JOB_SIZE, 9 * 8, 0, s[i]);
 		CHECK(!r, "submit on group %d failed: %s", i, strerror(-r));
 	}
+	for (i = 0; i < NGROUPS; i++)
+		CHECK(!syncobj_wait(fd, s[i], 30000), "group %d's job did not complete", i);
+	printf("counter %u\n", j.data[0x100 / 4]);
 	for (i = 0; i < NGROUPS; i++) {
-		CHECK(!syncobj_wait(fd, s[i], 15000), "group %d's job did not complete", i);
-		CHECK(j.data[i] == 0x1000u + i, "group %d stored 0x%x", i, j.data[i]);
+		st = group_state(fd, g[i], NULL);
+		CHECK(j.data[i] == 0x1000u + i,
+		      "group %d stored 0x%x (group state 0x%x, counter %u): not every group got a slot",
+		      i, j.data[i], st, j.data[0x100 / 4]);
+		CHECK(!st, "group %d's state is 0x%x", i, st);
 	}
 	for (i = 0; i < NGROUPS; i++)
 		group_destroy(fd, g[i]);

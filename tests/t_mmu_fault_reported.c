@@ -1,21 +1,30 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * mmu_fault_reported: a GPU access to an unmapped VA faults: the group is
- * reported faulty, its fence signals, and a new group on a new VM still
- * runs. The simulator's mmu_fault knob makes a mapped access fault the
- * same way.
+ * reported with exactly a fatal fault (not a timeout: the fault is
+ * reported, not found by a watchdog), its fence signals, and a new group
+ * on a new VM still runs. The simulator's mmu_fault knob makes a mapped
+ * access fault the same way. The faulting VM's state is checked too:
+ * forseti declares it unusable; panthor (7.3) keeps it usable (it only
+ * notes an unhandled fault).
  */
 #include "common.h"
 
 static void expect_fault(int fd, struct job_ctx *j, const char *what)
 {
 	uint32_t s = job_submit(j, 0), st;
+	struct drm_panthor_vm_get_state vs = { .vm_id = j->vm };
+	uint32_t want_vm = is_forseti(fd) ? DRM_PANTHOR_VM_STATE_UNUSABLE :
+					    DRM_PANTHOR_VM_STATE_USABLE;
 
 	CHECK(!syncobj_wait(fd, s, 15000), "%s: fence not signalled", what);
 	st = group_state(fd, j->group, NULL);
-	printf("%s: group state 0x%x\n", what, st);
-	CHECK(st & (DRM_PANTHOR_GROUP_STATE_FATAL_FAULT | DRM_PANTHOR_GROUP_STATE_TIMEDOUT),
-	      "%s: faulting group reported healthy", what);
+	CHECK_IOCTL(fd, DRM_IOCTL_PANTHOR_VM_GET_STATE, &vs);
+	printf("%s: group state 0x%x, VM state %u\n", what, st, vs.state);
+	CHECK(st == DRM_PANTHOR_GROUP_STATE_FATAL_FAULT,
+	      "%s: group state 0x%x, want exactly FATAL_FAULT (0x%x)", what, st,
+	      DRM_PANTHOR_GROUP_STATE_FATAL_FAULT);
+	CHECK(vs.state == want_vm, "%s: VM state %u, want %u", what, vs.state, want_vm);
 }
 
 int main(void)

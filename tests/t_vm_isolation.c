@@ -4,7 +4,9 @@
  * each writes its own value there and each BO gets only its own VM's
  * value. A job in the second VM that writes to a VA mapped only in the
  * first VM faults (its group is reported faulty) and leaves the first
- * VM's BO untouched.
+ * VM's BO untouched: its group reports exactly a fatal fault. VM A's
+ * group and VM are unaffected: its next job stores a new value, which
+ * must land, with the group still healthy.
  */
 #include "common.h"
 
@@ -50,12 +52,27 @@ int main(void)
 	st = group_state(fd, b.group, NULL);
 	printf("group state after the fault: 0x%x, A's BO 0x%x\n", st, only_map[0]);
 	CHECK(only_map[0] == 0x5a5a5a5a, "VM B wrote into VM A's memory");
-	CHECK(st & (DRM_PANTHOR_GROUP_STATE_FATAL_FAULT | DRM_PANTHOR_GROUP_STATE_TIMEDOUT),
-	      "faulting group reported healthy (state 0x%x)", st);
+	CHECK(st == DRM_PANTHOR_GROUP_STATE_FATAL_FAULT,
+	      "faulting group's state 0x%x, want exactly FATAL_FAULT", st);
 
-	/* VM A is unaffected and still runs jobs. */
+	/* VM A is unaffected and still runs jobs: a new value must land. */
+	a.data[0] = 0;
+	job_reset(&a);
+	job_emit(&a, cs_move48(0, a.data_va));
+	job_emit(&a, cs_move32(2, 0xaaab));
+	job_emit(&a, cs_store_multiple(2, 0, 0x1, 0));
 	sa = job_submit(&a, 0);
-	CHECK(!syncobj_wait(fd, sa, 10000), "VM A's job failed after VM B's fault");
+	CHECK(!syncobj_wait(fd, sa, 10000), "VM A's job did not complete after VM B's fault");
+	st = group_state(fd, a.group, NULL);
+	CHECK(a.data[0] == 0xaaab && !st,
+	      "VM A's job after VM B's fault stored 0x%x (group state 0x%x)", a.data[0], st);
+	{
+		struct drm_panthor_vm_get_state vs = { .vm_id = a.vm };
+
+		CHECK_IOCTL(fd, DRM_IOCTL_PANTHOR_VM_GET_STATE, &vs);
+		CHECK(vs.state == DRM_PANTHOR_VM_STATE_USABLE, "VM A's state %u after B's fault",
+		      vs.state);
+	}
 	printf("ok\n");
 	return 0;
 }
