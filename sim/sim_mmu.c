@@ -16,8 +16,9 @@
  * FLUSH_PT and FLUSH_MEM drop the translations inside the locked region and
  * unlock it (with no region locked they drop nothing). A driver that
  * changes the page tables without that sequence leaves the GPU reading and
- * writing through stale translations, as a real GPU would. Invalid
- * descriptors are not cached (a fault always walks again).
+ * writing through stale translations, as a real GPU would (and one that
+ * never unlocks a region keeps them). Invalid descriptors are not cached
+ * (a fault always walks again).
  *
  * Every GPU memory access of the simulated MCU (address space 0) and of the
  * command streams (the group's address space) walks the driver's AArch64
@@ -279,11 +280,14 @@ static void *msim_translate(struct msim *s, int asn, u64 va, bool write, u32 *co
 		return NULL;
 	}
 	/*
-	 * Hardware stalls an access to a locked region until the unlock,
-	 * which then walks the updated tables: walk, and cache nothing.
+	 * Hardware stalls an access to a locked region until the unlock. Here
+	 * it completes as if it came before the lock: through what the TLB
+	 * holds, or by a walk whose result is not cached (the tables are
+	 * being changed). Either way nothing cached in the region survives
+	 * its unlock, and nothing in it is dropped without one.
 	 */
 	locked = as->lock_end > as->lock_start && va >= as->lock_start && va < as->lock_end;
-	if (!locked && e->vpn == (vpn | MSIM_TLB_VALID)) {
+	if (e->vpn == (vpn | MSIM_TLB_VALID)) {
 		as->tlb_hits++;
 		if (write && e->rdonly) {
 			*code = MSIM_EXC_PERMISSION(3);
