@@ -76,7 +76,11 @@ static long pt_pages(void)
 	CHECK(f, "cannot read /proc/slabinfo");
 	while (fgets(line, sizeof(line), f))
 		if (!strncmp(line, "panthor-mmu-pt ", 15))
-			pages += strtol(line + 15, NULL, 10);
+			break;
+	if (!feof(f))
+		pages += strtol(line + 15, NULL, 10);
+	else if (!read_file("/sys/kernel/slab/panthor-mmu-pt/objects", line, sizeof(line)))
+		pages += strtol(line, NULL, 10);	/* merged with another cache */
 	fclose(f);
 	return pages;
 }
