@@ -1,0 +1,210 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# plant.sh: plant known defects in a throwaway copy of the base tree's
+# panthor, to show that a simulator test fails on each (the tests are only
+# worth what they can catch). Test equipment, never part of the series.
+#
+# Usage: tests/mutants/plant.sh SRC MUTANT...
+#   SRC     a kernel worktree to spoil, e.g. the panthor lane's own
+#           ($SIM_DIR/src); undo with: git -C SRC checkout drivers/gpu/drm/panthor
+# Then run that lane with SIM_DIR and SIM_TESTS, e.g.
+#   tests/mutants/plant.sh /work/x/src skip-unlock
+#   SIM_DIR=/work/x SIM_TESTS=vm_bind_unbind scripts/sim-test.sh panthor
+#
+# Mutants, and the test each must fail:
+#   skip-unlock       no AS UNLOCK after a page-table change: the simulator's
+#                     TLB keeps the old translation (vm_bind_unbind)
+#   no-wait           AS commands written without waiting for AS_ACTIVE
+#                     (kernel-log: mali_sim protocol violation)
+#   remap-unmaps-all  a remap unmaps the kept parts too (vm_bind_unbind)
+#   sync-after-map    a sync op on a synchronous bind is refused only after
+#                     the mapping was made (vm_invalid_args)
+#   vm-leak           a destroyed VM is never freed (vm_bind_cycles)
+#   fault-unreported  a CS fault does not flag the group: it times out
+#                     instead (mmu_fault_reported, vm_isolation)
+#   no-rotation       busy groups are never rotated (group_slot_rotation)
+#   close-keeps-vms   closing a file keeps its VMs (unbind_rebind,
+#                     module_reload: kmemleak in kernel-log)
+#   timeout-ignored   job timeouts are ignored (fw_hang_reset, if the
+#                     reset does not end the job either)
+#   probe-fails       the module loads, its probe fails (driver-load)
+set -euo pipefail
+
+[ $# -ge 2 ] || { sed -n '/^# Usage/,/^# Mutants/p' "$0" | sed '$d' >&2; exit 2; }
+src=$1
+shift
+d=$src/drivers/gpu/drm/panthor
+[ -f "$d/panthor_mmu.c" ] || { echo "plant.sh: no panthor in $src" >&2; exit 1; }
+
+# edit FILE OLD NEW: replace the one occurrence of OLD in FILE by NEW.
+edit() {
+	python3 - "$@" <<'PY'
+import sys
+path, old, new = sys.argv[1:4]
+s = open(path).read()
+if s.count(old) != 1:
+    sys.exit("plant.sh: %s: the text to replace occurs %d times" % (path, s.count(old)))
+open(path, "w").write(s.replace(old, new))
+PY
+}
+
+for m in "$@"; do
+	case $m in
+	skip-unlock)
+		edit "$d/panthor_mmu.c" "$(cat <<'OLD'
+		if (!ret)
+			ret = as_send_cmd_and_wait(ptdev, vm->as.id, AS_COMMAND_UNLOCK);
+OLD
+)" "$(cat <<'NEW'
+		/* MUTANT skip-unlock: no UNLOCK */
+NEW
+)"
+		;;
+	no-wait)
+		edit "$d/panthor_mmu.c" "$(cat <<'OLD'
+	status = wait_ready(ptdev, as_nr);
+	if (!status) {
+		gpu_write(ptdev->mmu->iomem, AS_COMMAND(as_nr), cmd);
+		status = wait_ready(ptdev, as_nr);
+	}
+OLD
+)" "$(cat <<'NEW'
+	status = 0; /* MUTANT no-wait */
+	gpu_write(ptdev->mmu->iomem, AS_COMMAND(as_nr), cmd);
+NEW
+)"
+		;;
+	remap-unmaps-all)
+		edit "$d/panthor_mmu.c" "$(cat <<'OLD'
+		panthor_vm_lock_region(vm, unmap_start, unmap_range);
+		panthor_vm_unmap_pages(vm, unmap_start, unmap_range);
+OLD
+)" "$(cat <<'NEW'
+		/* MUTANT remap-unmaps-all */
+		panthor_vm_lock_region(vm, unmap_vma->base.va.addr, unmap_vma->base.va.range);
+		panthor_vm_unmap_pages(vm, unmap_vma->base.va.addr, unmap_vma->base.va.range);
+NEW
+)"
+		;;
+	sync-after-map)
+		edit "$d/panthor_mmu.c" "$(cat <<'OLD'
+	/* No sync objects allowed on synchronous operations. */
+	if (op->syncs.count)
+		return -EINVAL;
+
+	if (!op->size)
+		return 0;
+
+	ret = panthor_vm_bind_prepare_op_ctx(file, vm, op, &op_ctx);
+	if (ret)
+		return ret;
+
+	ret = panthor_vm_exec_op(vm, &op_ctx, false);
+	panthor_vm_cleanup_op_ctx(&op_ctx, vm);
+OLD
+)" "$(cat <<'NEW'
+	if (!op->size)
+		return 0;
+
+	ret = panthor_vm_bind_prepare_op_ctx(file, vm, op, &op_ctx);
+	if (ret)
+		return ret;
+
+	ret = panthor_vm_exec_op(vm, &op_ctx, false);
+	panthor_vm_cleanup_op_ctx(&op_ctx, vm);
+	/* MUTANT sync-after-map: refused after the mapping was made */
+	if (op->syncs.count)
+		return -EINVAL;
+NEW
+)"
+		;;
+	vm-leak)
+		edit "$d/panthor_mmu.c" "$(cat <<'OLD'
+		    panthor_vm_unmap_range(vm, vm->base.mm_start, vm->base.mm_range));
+	panthor_vm_put(vm);
+}
+OLD
+)" "$(cat <<'NEW'
+		    panthor_vm_unmap_range(vm, vm->base.mm_start, vm->base.mm_range));
+	/* MUTANT vm-leak: no panthor_vm_put() */
+}
+NEW
+)"
+		;;
+	close-keeps-vms)
+		edit "$d/panthor_mmu.c" "$(cat <<'OLD'
+	xa_for_each(&pfile->vms->xa, i, vm)
+		panthor_vm_destroy(vm);
+OLD
+)" "$(cat <<'NEW'
+	xa_for_each(&pfile->vms->xa, i, vm)
+		; /* MUTANT close-keeps-vms */
+NEW
+)"
+		;;
+	no-rotation)
+		edit "$d/panthor_sched.c" "$(cat <<'OLD'
+		/* Pull out the group with the highest prio for rotation. */
+		if (old_highest_prio_group)
+			list_del(&old_highest_prio_group->run_node);
+OLD
+)" "$(cat <<'NEW'
+		old_highest_prio_group = NULL; /* MUTANT no-rotation */
+NEW
+)"
+		;;
+	timeout-ignored)
+		edit "$d/panthor_sched.c" "$(cat <<'OLD'
+	drm_warn(&ptdev->base, "job timeout: pid=%d, comm=%s, seqno=%llu\n",
+		 group->task_info.pid, group->task_info.comm, job->done_fence->seqno);
+OLD
+)" "$(cat <<'NEW'
+	drm_warn(&ptdev->base, "job timeout: pid=%d, comm=%s, seqno=%llu\n",
+		 group->task_info.pid, group->task_info.comm, job->done_fence->seqno);
+	return DRM_GPU_SCHED_STAT_NO_HANG; /* MUTANT timeout-ignored */
+NEW
+)"
+		;;
+	probe-fails)
+		edit "$d/panthor_drv.c" "$(cat <<'OLD'
+static int panthor_probe(struct platform_device *pdev)
+{
+OLD
+)" "$(cat <<'NEW'
+static int panthor_probe(struct platform_device *pdev)
+{
+	return -EIO; /* MUTANT probe-fails */
+NEW
+)"
+		;;
+	fault-unreported)
+		edit "$d/panthor_sched.c" "$(cat <<'OLD'
+		group->fatal_queues |= BIT(cs_id);
+	}
+
+	if (CS_EXCEPTION_TYPE(fatal) == DRM_PANTHOR_EXCEPTION_CS_UNRECOVERABLE) {
+OLD
+)" "$(cat <<'NEW'
+		/* MUTANT fault-unreported: the group is not flagged */
+	}
+
+	if (CS_EXCEPTION_TYPE(fatal) == DRM_PANTHOR_EXCEPTION_CS_UNRECOVERABLE) {
+NEW
+)"
+		edit "$d/panthor_sched.c" "$(cat <<'OLD'
+			if (!group->fatal_queues)
+				group->fatal_queues |= GENMASK(group->queue_count - 1, 0);
+OLD
+)" "$(cat <<'NEW'
+			/* MUTANT fault-unreported: nor here */
+NEW
+)"
+		;;
+	*)
+		echo "plant.sh: unknown mutant: $m" >&2
+		exit 2
+		;;
+	esac
+	echo "planted $m in $d"
+done
