@@ -12,7 +12,10 @@
  * the old one), a remap of the middle of a mapping must leave both ends
  * mapped to the old BO and the middle to the new one, a 4 KiB unmap in a
  * 2 MiB mapping must leave every other page mapped, and a read of the
- * unmapped page must fault.
+ * unmapped page must fault. The simulator's AS commands take a
+ * millisecond here (as_busy_us), so that a driver that does not wait for
+ * one to complete is caught (the command it writes next is dropped, and
+ * the simulator reports a protocol violation in the kernel log).
  */
 #include <sys/mman.h>
 
@@ -56,6 +59,7 @@ static void gpu_checks(int fd)
 	struct job_ctx j;
 	unsigned int i;
 
+	knob_set("as_busy_us", "1000");
 	job_init(&j, fd);
 
 	vm_map(fd, j.vm, a, VA, 0x10000, 0);
