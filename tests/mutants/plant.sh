@@ -16,7 +16,8 @@
 #   skip-unlock       no AS UNLOCK after a page-table change: the simulator's
 #                     TLB keeps the old translation (vm_bind_unbind)
 #   no-wait           AS commands written without waiting for AS_ACTIVE
-#                     (kernel-log: mali_sim protocol violation)
+#                     (vm_bind_unbind, and kernel-log: mali_sim protocol
+#                     violation)
 #   remap-unmaps-all  a remap unmaps the kept parts too (vm_bind_unbind)
 #   sync-after-map    a sync op on a synchronous bind is refused only after
 #                     the mapping was made (vm_invalid_args)
