@@ -1,0 +1,194 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * mmu_test: the simulator's MMU model (sim/sim_mmu.c, built as it is)
+ * against what hardware does, on the host in a second: translations are
+ * cached and survive page-table changes until the commands that must drop
+ * them (UPDATE; LOCK then UNLOCK/FLUSH_PT/FLUSH_MEM of a region covering
+ * them); AS_ACTIVE stays set for as_busy_us and a command takes effect
+ * only when it completes; a command written while one is in progress is
+ * dropped and counted; faults are not cached. One line per check that
+ * fails, then "PASS"/"FAIL: N failures".
+ */
+#include <stdlib.h>
+
+#include "../../sim/sim_mmu.c"
+
+u64 model_now_ns;
+u8 *model_ram;
+u64 model_ram_size = 256 << 20;
+struct msim_knobs msim_knobs = { .as_busy_us = 50 };
+
+void msim_irq_raise(struct msim *s, enum msim_irq_line line, u32 bits)
+{
+	s->irq[line].rawstat |= bits;
+}
+
+static struct msim sim;
+static u64 next_table = 0x100000, root;
+static int fails;
+
+#define EXPECT(c, ...)							\
+	do {								\
+		if (!(c)) {						\
+			printf("FAIL line %d: ", __LINE__);		\
+			printf(__VA_ARGS__);				\
+			printf("\n");					\
+			fails++;					\
+		}							\
+	} while (0)
+
+static u64 *table(u64 pa) { return (u64 *)(model_ram + pa); }
+
+static u64 new_table(void)
+{
+	u64 t = next_table;
+
+	next_table += PAGE_SIZE;
+	memset(table(t), 0, PAGE_SIZE);
+	return t;
+}
+
+/* Map (pa != 0) or unmap (pa == 0) a 4 KiB page in AS1's tables. */
+static void set_page(u64 va, u64 pa)
+{
+	u64 t = root;
+	int l;
+
+	for (l = 0; l < 3; l++) {
+		u64 *d = &table(t)[(va >> (39 - 9 * l)) & 0x1ff];
+
+		if (!(*d & MSIM_PTE_VALID))
+			*d = new_table() | MSIM_PTE_VALID | MSIM_PTE_TABLE;
+		t = *d & MSIM_PTE_ADDR_MASK;
+	}
+	table(t)[(va >> 12) & 0x1ff] = pa ? pa | MSIM_PTE_VALID | MSIM_PTE_TABLE : 0;
+}
+
+static void reg_write(u32 reg, u32 val)
+{
+	msim_mmu_write(&sim, MSIM_AS_BASE + MSIM_AS_STRIDE + reg, val);
+}
+
+static bool active(void)
+{
+	u32 v = 0;
+
+	msim_mmu_read(&sim, MSIM_AS_BASE + MSIM_AS_STRIDE + MSIM_AS_STATUS, &v);
+	return v & MSIM_AS_STATUS_ACTIVE;
+}
+
+/* Write a command and let it complete. */
+static void command(u32 cmd)
+{
+	reg_write(MSIM_AS_COMMAND, cmd);
+	model_now_ns += 60000;
+}
+
+static void lock(u64 lockaddr)
+{
+	reg_write(MSIM_AS_LOCKADDR, lower_32_bits(lockaddr));
+	reg_write(MSIM_AS_LOCKADDR + 4, upper_32_bits(lockaddr));
+	command(MSIM_AS_CMD_LOCK);
+}
+
+/* The word the GPU reads at @va: the page's tag, or 0xdead00XX on fault XX. */
+static u32 gpu_read(u64 va)
+{
+	u32 v = 0;
+	int err = msim_mem_read(&sim, 1, va, &v, 4);
+
+	return err ? 0xdead0000 | err : v;
+}
+
+/* A data page whose first word is its tag. */
+static u64 page(u32 tag)
+{
+	u64 pa = 0x1000000 + (u64)tag * PAGE_SIZE;
+
+	*(u32 *)(model_ram + pa) = tag;
+	return pa;
+}
+
+int main(void)
+{
+	const u64 va = 0x1000000;
+
+	model_ram = calloc(1, model_ram_size);
+	sim.mcu_status = MSIM_MCU_ST_ENABLED;
+	root = new_table();
+	reg_write(MSIM_AS_TRANSTAB, lower_32_bits(root));
+	reg_write(MSIM_AS_TRANSCFG, MSIM_TRANSCFG_MODE_4K);
+	reg_write(MSIM_AS_COMMAND, MSIM_AS_CMD_UPDATE);
+	EXPECT(active(), "AS_ACTIVE clear right after UPDATE");
+	EXPECT(gpu_read(va) == (0xdead0000 | MSIM_EXC_TRANSLATION(0)),
+	       "the AS translated before its UPDATE completed: 0x%x", gpu_read(va));
+	model_now_ns += 60000;
+	EXPECT(!active(), "AS_ACTIVE still set after as_busy_us");
+
+	set_page(va, page(1));
+	EXPECT(gpu_read(va) == 1, "first read: 0x%x", gpu_read(va));
+	set_page(va, page(2));
+	EXPECT(gpu_read(va) == 1, "a page-table change without commands was seen at once");
+	lock(0x8000000 | 14);
+	command(MSIM_AS_CMD_UNLOCK);
+	EXPECT(gpu_read(va) == 1, "the unlock of another region dropped the translation");
+	command(MSIM_AS_CMD_FLUSH_MEM);
+	EXPECT(gpu_read(va) == 1, "a flush with no region locked dropped the translation");
+	lock(va | 14);
+	EXPECT(gpu_read(va) == 1, "the lock alone dropped the translation");
+	command(MSIM_AS_CMD_UNLOCK);
+	EXPECT(gpu_read(va) == 2, "lock + unlock left 0x%x", gpu_read(va));
+
+	/* A command written while one is in progress is dropped. */
+	set_page(va, page(3));
+	reg_write(MSIM_AS_LOCKADDR, va | 14);
+	reg_write(MSIM_AS_COMMAND, MSIM_AS_CMD_LOCK);
+	reg_write(MSIM_AS_COMMAND, MSIM_AS_CMD_UNLOCK);
+	EXPECT(sim.as[1].cmds_dropped == 1, "a command written while AS_ACTIVE was not dropped");
+	model_now_ns += 60000;
+	EXPECT(gpu_read(va) == 2, "the dropped unlock took effect");
+	/* ... and a command acts when it completes, not when written. */
+	reg_write(MSIM_AS_COMMAND, MSIM_AS_CMD_FLUSH_PT);
+	EXPECT(gpu_read(va) == 2, "FLUSH_PT acted before it completed");
+	model_now_ns += 60000;
+	EXPECT(gpu_read(va) == 3, "FLUSH_PT did not act once completed: 0x%x", gpu_read(va));
+
+	/* UPDATE drops everything; faults are never cached. */
+	set_page(va, page(4));
+	command(MSIM_AS_CMD_UPDATE);
+	EXPECT(gpu_read(va) == 4, "UPDATE kept 0x%x", gpu_read(va));
+	set_page(va, 0);
+	command(MSIM_AS_CMD_UPDATE);
+	EXPECT((gpu_read(va) & 0xffff0000) == 0xdead0000, "an unmapped page reads 0x%x", gpu_read(va));
+	set_page(va, page(5));
+	EXPECT(gpu_read(va) == 5, "a fault was cached: 0x%x", gpu_read(va));
+
+	/* A 2 MiB region (width 20) covers its own pages only. */
+	set_page(0x21ff000, page(6));
+	set_page(0x2200000, page(7));
+	gpu_read(0x21ff000);
+	gpu_read(0x2200000);
+	set_page(0x21ff000, page(8));
+	set_page(0x2200000, page(9));
+	lock(0x2000000 | 20);
+	command(MSIM_AS_CMD_FLUSH_MEM);
+	EXPECT(gpu_read(0x21ff000) == 8, "inside the locked 2 MiB: 0x%x", gpu_read(0x21ff000));
+	EXPECT(gpu_read(0x2200000) == 7, "outside the locked 2 MiB: 0x%x", gpu_read(0x2200000));
+
+	/* A write through a cached read-only translation faults. */
+	{
+		u32 v = 1;
+
+		set_page(0x3000000, page(10) | MSIM_PTE_AP_RDONLY);
+		gpu_read(0x3000000);
+		EXPECT(msim_mem_write(&sim, 1, 0x3000000, &v, 4) == MSIM_EXC_PERMISSION(3),
+		       "a write through a read-only cached translation did not fault");
+	}
+
+	if (fails)
+		printf("FAIL: %d failures\n", fails);
+	else
+		printf("PASS\n");
+	free(model_ram);
+	return fails ? 1 : 0;
+}
