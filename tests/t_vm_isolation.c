@@ -4,7 +4,8 @@
  * each writes its own value there and each BO gets only its own VM's
  * value. A job in the second VM that writes to a VA mapped only in the
  * first VM faults (its group is reported faulty) and leaves the first
- * VM's BO untouched: its group reports exactly a fatal fault. VM A's
+ * VM's BO untouched: its group reports exactly a fatal fault, and its VM
+ * is unusable (forseti; panthor 7.3 keeps it usable). VM A's
  * group and VM are unaffected: its next job stores a new value, which
  * must land, with the group still healthy.
  */
@@ -54,6 +55,15 @@ int main(void)
 	CHECK(only_map[0] == 0x5a5a5a5a, "VM B wrote into VM A's memory");
 	CHECK(st == DRM_PANTHOR_GROUP_STATE_FATAL_FAULT,
 	      "faulting group's state 0x%x, want exactly FATAL_FAULT", st);
+	{
+		/* forseti declares the faulting VM unusable; panthor keeps it. */
+		struct drm_panthor_vm_get_state vs = { .vm_id = b.vm };
+		uint32_t want = is_forseti(fd) ? DRM_PANTHOR_VM_STATE_UNUSABLE :
+						 DRM_PANTHOR_VM_STATE_USABLE;
+
+		CHECK_IOCTL(fd, DRM_IOCTL_PANTHOR_VM_GET_STATE, &vs);
+		CHECK(vs.state == want, "VM B's state %u after its fault, want %u", vs.state, want);
+	}
 
 	/* VM A is unaffected and still runs jobs: a new value must land. */
 	a.data[0] = 0;
