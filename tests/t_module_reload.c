@@ -65,7 +65,6 @@ int main(void)
 	bool had_csif = !try_csif_info(fd, &before);
 	uint32_t *p = hold_objects(fd);
 
-
 	snprintf(cmd, sizeof(cmd), "rmmod %s 2>/dev/null", drv);
 	CHECK(system(cmd), "'%s' unloaded the module with a file open", cmd);
 	CHECK(DRM_PANTHOR_ARCH_MAJOR(query_gpu_info(fd).gpu_id) == 10,

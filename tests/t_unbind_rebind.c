@@ -79,7 +79,6 @@ int main(void)
 		.pointer = (uintptr_t)&gi,
 	};
 
-
 	drv_attr("unbind");
 	CHECK(access("/dev/dri/renderD128", F_OK), "render node still there after unbind");
 	CHECK_ERRNO(fd, DRM_IOCTL_PANTHOR_DEV_QUERY, &q, ENODEV);
