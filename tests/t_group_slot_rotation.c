@@ -35,9 +35,9 @@ int main(void)
 		b[n++] = cs_load_multiple(2, 0, 0x1, 0);	/* loop: r2 = counter */
 		b[n++] = cs_add_imm32(3, 2, -NGROUPS);
 		b[n++] = cs_branch(-3, 4 /* LT */, 3);		/* while r2 < 12 */
-		b[n++] = cs_move48(4, j.data_va + 4 * i);
-		b[n++] = cs_move32(5, 0x1000 + i);
-		b[n++] = cs_store_multiple(5, 4, 0x1, 0);
+		b[n++] = cs_move48(4, j.data_va + 4 * i);	/* r4:r5 */
+		b[n++] = cs_move32(6, 0x1000 + i);
+		b[n++] = cs_store_multiple(6, 4, 0x1, 0);
 		CHECK(n * 8 <= JOB_SIZE, "job %d too long", i);
 	}
 	for (i = 0; i < NGROUPS; i++) {
