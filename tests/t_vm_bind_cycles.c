@@ -12,10 +12,13 @@
  * destroyed with mappings shows as 26 MiB of Shmem and some 900 page-table
  * pages. kmemleak, which the guest scans after the tests, checks the rest.
  *
- * GPU page tables are counted where the drivers allocate them: forseti's
- * through io-pgtable's allocator (SecPageTables in /proc/meminfo), panthor's
- * in its own slab cache (panthor-mmu-pt in /proc/slabinfo, after a shrink
- * that also empties KASAN's quarantine of it).
+ * GPU page tables are counted where the drivers allocate them: through
+ * io-pgtable's own allocator (SecPageTables in /proc/meminfo), or in
+ * panthor's slab cache (panthor-mmu-pt in /proc/slabinfo, after a shrink
+ * that also empties KASAN's quarantine of it). A driver whose tables show
+ * in neither (forseti's, from its own alloc_pages() since its VM rewrite,
+ * which SecPageTables does not count) has them reported as not counted:
+ * the Shmem check and kmemleak still see its destroyed VMs.
  */
 #include <sys/mman.h>
 #include <time.h>
@@ -125,7 +128,10 @@ int main(void)
 	 */
 	CHECK(shmem1 - shmem0 <= 1024, "Shmem grew by %ld kB", shmem1 - shmem0);
 	/* 25 destroyed VMs of some 35 page-table pages each: a leak of 3 shows. */
-	CHECK(pt1 - pt0 <= 100, "GPU page tables grew by %ld pages", pt1 - pt0);
+	if (!pt0 && !pt1)
+		printf("GPU page tables: not counted, the driver's are neither in SecPageTables nor in panthor-mmu-pt\n");
+	else
+		CHECK(pt1 - pt0 <= 100, "GPU page tables grew by %ld pages", pt1 - pt0);
 	/* As in bo_cycles: KASAN's quarantine holds up to 1/32 of memory. */
 	CHECK(slab1 - slab0 <= 32 * 1024, "unreclaimable slab grew by %ld kB", slab1 - slab0);
 
