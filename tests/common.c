@@ -209,6 +209,58 @@ void vm_unmap(int fd, uint32_t vm, uint64_t va, uint64_t size)
 	CHECK_IOCTL(fd, DRM_IOCTL_PANTHOR_VM_BIND, &b);
 }
 
+/*
+ * Fill a file with what the driver has so far: a BO mapped by the CPU (and
+ * written), a VM, the BO mapped in it. A driver without BO or VM ioctls yet
+ * (an early topic of forseti) gets a file with what there is; *held says
+ * what that was, and returns the CPU mapping (NULL without a BO).
+ */
+void *hold_objects(int fd, enum held *held)
+{
+	struct drm_panthor_bo_create bc = { .size = 0x10000 };
+	struct drm_panthor_vm_create vc = { .user_va_range = USER_VA_RANGE };
+	uint32_t *p;
+
+	*held = HELD_NOTHING;
+	if (drmIoctl(fd, DRM_IOCTL_PANTHOR_BO_CREATE, &bc)) {
+		printf("no BO_CREATE yet (%s): the file holds no objects\n", strerror(errno));
+		return NULL;
+	}
+	*held = HELD_BO;
+	p = bo_mmap(fd, bc.handle, 0x10000);
+	p[0] = 0x1234;
+	if (drmIoctl(fd, DRM_IOCTL_PANTHOR_VM_CREATE, &vc)) {
+		printf("no VM_CREATE yet (%s): the file holds a BO and its mmap\n", strerror(errno));
+		return p;
+	}
+	*held = HELD_BO_VM;
+	vm_map(fd, vc.id, bc.handle, 0x1000000, 0x10000, 0);
+	printf("the file holds a BO, its mmap, a VM and a mapping\n");
+	return p;
+}
+
+/*
+ * The same on a new file, released again: the device works as well as it
+ * did when hold_objects() ran. An ioctl that worked then and fails now
+ * fails the test.
+ */
+void use_objects(int fd, enum held held)
+{
+	struct drm_panthor_vm_create vc = { .user_va_range = USER_VA_RANGE };
+	struct drm_panthor_bo_create bc = { .size = 0x10000 };
+
+	if (held == HELD_NOTHING)
+		return;
+	CHECK_IOCTL(fd, DRM_IOCTL_PANTHOR_BO_CREATE, &bc);
+	if (held == HELD_BO_VM) {
+		CHECK_IOCTL(fd, DRM_IOCTL_PANTHOR_VM_CREATE, &vc);
+		vm_map(fd, vc.id, bc.handle, 0x1000000, 0x10000, 0);
+		vm_unmap(fd, vc.id, 0x1000000, 0x10000);
+		vm_destroy(fd, vc.id);
+	}
+	bo_close(fd, bc.handle);
+}
+
 int group_create_ret(int fd, struct drm_panthor_group_create *gc,
 		     struct drm_panthor_queue_create *q, uint32_t nq)
 {

@@ -67,6 +67,10 @@ uint32_t bo_create(int fd, uint64_t size, uint32_t flags, uint32_t excl_vm);
 void *bo_mmap(int fd, uint32_t handle, uint64_t size);
 void bo_close(int fd, uint32_t handle);
 void vm_map(int fd, uint32_t vm, uint32_t bo, uint64_t va, uint64_t size, uint32_t flags);
+/* What hold_objects() found the driver able to make. */
+enum held { HELD_NOTHING, HELD_BO, HELD_BO_VM };
+void *hold_objects(int fd, enum held *held);
+void use_objects(int fd, enum held held);
 void vm_unmap(int fd, uint32_t vm, uint64_t va, uint64_t size);
 
 uint32_t group_create(int fd, uint32_t vm);

@@ -13,48 +13,6 @@
 
 #include "common.h"
 
-/*
- * Fill the file with what the driver has so far: a BO mapped by the CPU
- * (and written), a VM, the BO mapped in it. A driver at an early topic may
- * have no BO or VM ioctls yet: then the file holds what there is.
- */
-static void *hold_objects(int fd)
-{
-	struct drm_panthor_bo_create bc = { .size = 0x10000 };
-	struct drm_panthor_vm_create vc = { .user_va_range = USER_VA_RANGE };
-	uint32_t *p = NULL;
-
-	if (drmIoctl(fd, DRM_IOCTL_PANTHOR_BO_CREATE, &bc)) {
-		printf("no BO_CREATE yet (%s): the file holds no objects\n", strerror(errno));
-		return NULL;
-	}
-	p = bo_mmap(fd, bc.handle, 0x10000);
-	p[0] = 0x1234;
-	if (drmIoctl(fd, DRM_IOCTL_PANTHOR_VM_CREATE, &vc)) {
-		printf("no VM_CREATE yet (%s): the file holds a BO and its mmap\n", strerror(errno));
-		return p;
-	}
-	vm_map(fd, vc.id, bc.handle, 0x1000000, 0x10000, 0);
-	printf("the file holds a BO, its mmap, a VM and a mapping\n");
-	return p;
-}
-
-/* The same on a new file, released again: the device works. */
-static void use_objects(int fd)
-{
-	struct drm_panthor_vm_create vc = { .user_va_range = USER_VA_RANGE };
-	struct drm_panthor_bo_create bc = { .size = 0x10000 };
-
-	if (drmIoctl(fd, DRM_IOCTL_PANTHOR_BO_CREATE, &bc))
-		return;
-	if (!drmIoctl(fd, DRM_IOCTL_PANTHOR_VM_CREATE, &vc)) {
-		vm_map(fd, vc.id, bc.handle, 0x1000000, 0x10000, 0);
-		vm_unmap(fd, vc.id, 0x1000000, 0x10000);
-		vm_destroy(fd, vc.id);
-	}
-	bo_close(fd, bc.handle);
-}
-
 int main(void)
 {
 	const char *drv = getenv("SIMDRIVER") ? getenv("SIMDRIVER") : "panthor";
@@ -63,7 +21,8 @@ int main(void)
 	int fd = open_render(), i;
 	struct drm_panthor_csif_info before;
 	bool had_csif = !try_csif_info(fd, &before);
-	uint32_t *p = hold_objects(fd);
+	enum held held;
+	uint32_t *p = hold_objects(fd, &held);
 
 	snprintf(cmd, sizeof(cmd), "rmmod %s 2>/dev/null", drv);
 	CHECK(system(cmd), "'%s' unloaded the module with a file open", cmd);
@@ -94,7 +53,7 @@ int main(void)
 		CHECK(!try_csif_info(fd, &after), "CSIF_INFO fails after reload");
 		CHECK(!memcmp(&before, &after, sizeof(before)), "CSIF_INFO changed after reload");
 	}
-	use_objects(fd);
+	use_objects(fd, held);
 	close(fd);
 	printf("ok\n");
 	return 0;
