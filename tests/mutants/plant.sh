@@ -27,8 +27,10 @@
 #   no-rotation       busy groups are never rotated (group_slot_rotation)
 #   close-keeps-vms   closing a file keeps its VMs (unbind_rebind,
 #                     module_reload: kmemleak in kernel-log)
-#   timeout-ignored   job timeouts are ignored (fw_hang_reset, if the
-#                     reset does not end the job either)
+#   timeout-ignored   job timeouts are ignored (job_hang_timeout; not
+#                     fw_hang_reset, whose reset ends the job anyway)
+#   no-reset          a reset is never scheduled: a firmware hang is
+#                     noticed but not recovered from (fw_hang_reset)
 #   probe-fails       the module loads, its probe fails (driver-load)
 set -euo pipefail
 
@@ -164,6 +166,18 @@ OLD
 	drm_warn(&ptdev->base, "job timeout: pid=%d, comm=%s, seqno=%llu\n",
 		 group->task_info.pid, group->task_info.comm, job->done_fence->seqno);
 	return DRM_GPU_SCHED_STAT_NO_HANG; /* MUTANT timeout-ignored */
+NEW
+)"
+		;;
+	no-reset)
+		edit "$d/panthor_device.h" "$(cat <<'OLD'
+static inline void panthor_device_schedule_reset(struct panthor_device *ptdev)
+{
+OLD
+)" "$(cat <<'NEW'
+static inline void panthor_device_schedule_reset(struct panthor_device *ptdev)
+{
+	return; /* MUTANT no-reset */
 NEW
 )"
 		;;

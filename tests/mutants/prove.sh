@@ -27,7 +27,8 @@ declare -A TESTS=(
 	[fault-unreported]="mmu_fault_reported vm_isolation"
 	[no-rotation]="group_slot_rotation"
 	[close-keeps-vms]="unbind_rebind module_reload"
-	[timeout-ignored]="fw_hang_reset"
+	[timeout-ignored]="job_hang_timeout"
+	[no-reset]="fw_hang_reset"
 	[probe-fails]="query_gpu_info"
 )
 declare -A MUST=(
@@ -39,11 +40,12 @@ declare -A MUST=(
 	[fault-unreported]="^FAIL (mmu_fault_reported|vm_isolation)"
 	[no-rotation]="^FAIL group_slot_rotation"
 	[close-keeps-vms]="^FAIL (unbind_rebind|module_reload|kernel-log)"
-	[timeout-ignored]="^FAIL fw_hang_reset"
+	[timeout-ignored]="^FAIL job_hang_timeout"
+	[no-reset]="^FAIL fw_hang_reset"
 	[probe-fails]="^FAIL driver-load"
 )
 ORDER=(skip-unlock no-wait remap-unmaps-all sync-after-map vm-leak fault-unreported
-       no-rotation close-keeps-vms timeout-ignored probe-fails)
+       no-rotation close-keeps-vms timeout-ignored no-reset probe-fails)
 [ $# -eq 0 ] || ORDER=("$@")
 
 restore() {
