@@ -431,6 +431,11 @@ elif ! grep -aq '^SIMTEST: KMEMLEAK SCANNED' "$RUN/console.log"; then
 elif [ "$ran" = 0 ]; then
 	echo "FAIL kernel-log (no test ran: a clean log of nothing proves nothing)"
 	fail=$((fail + 1))
+elif grep -aq '^SIMTEST: UNLOAD FAILED' "$RUN/console.log"; then
+	# a module left loaded keeps its teardown out of kmemleak's scan
+	unload=$(grep -a -m1 '^SIMTEST: UNLOAD FAILED' "$RUN/console.log" | tr -d '\r' || true)
+	echo "FAIL kernel-log (${unload#SIMTEST: }: its teardown was not scanned)"
+	fail=$((fail + 1))
 else
 	echo "PASS kernel-log"
 	pass=$((pass + 1))

@@ -108,7 +108,7 @@ done
 
 # Unload the driver: teardown must be clean too.
 if grep -q "^$SIMDRIVER " /proc/modules; then
-	rmmod "$SIMDRIVER" || echo "SIMTEST: rmmod $SIMDRIVER failed"
+	rmmod "$SIMDRIVER" || echo "SIMTEST: UNLOAD FAILED rmmod $SIMDRIVER"
 fi
 
 # The KUnit suites, with nothing else loaded. Loading a test module runs
@@ -121,7 +121,7 @@ for m in $(echo "${SIMKUNIT:-}" | tr ',' ' '); do
 	dmesg -C
 	modprobe -d "$SIMMODS" "$m" || echo "SIMTEST: KUNIT modprobe $m failed"
 	dmesg -t >"$SIMRUN/kunit-$m.log"
-	modprobe -r -d "$SIMMODS" "$m" || echo "SIMTEST: KUNIT modprobe -r $m failed"
+	modprobe -r -d "$SIMMODS" "$m" || echo "SIMTEST: UNLOAD FAILED modprobe -r $m"
 	echo "SIMTEST: KUNIT END $m"
 	kunit_ran=1
 done
