@@ -285,11 +285,17 @@ remember_config() {
 # commit has changed since the base (their exports are what modpost
 # reads). The series' own modules change freely under the same key.
 builtin_key() {
-	local dir=$1 f o changed=""
+	local dir=$1 f o changed="" members
 	if [ -f "$dir/vmlinux.a" ]; then
+		# Read once: "ar t | grep -q" under pipefail fails when grep
+		# stops reading early (ar dies of SIGPIPE). From the folder
+		# itself: ar names a thin archive's members by their path from
+		# the current directory, so from elsewhere no name matched and
+		# the key never held a changed built-in file.
+		members=$(cd "$dir" && ar t vmlinux.a 2>/dev/null || true)
 		while read -r f; do
 			o=${f%.c}.o
-			if ar t "$dir/vmlinux.a" 2>/dev/null | grep -qxF -e "$o" -e "./$o"; then
+			if grep -qxF -e "$o" -e "./$o" <<<"$members"; then
 				changed+="$f:$(git -C "$SRC" rev-parse "HEAD:$f" 2>/dev/null) "
 			fi
 		done < <(git -C "$SRC" diff --name-only "refs/tags/$BASE_TAG" HEAD -- '*.c' 2>/dev/null)
