@@ -551,3 +551,16 @@ worktree_at() {
 	git -C "$dir" checkout -q --detach --force "$rev"
 	git -C "$dir" clean -q -fdx
 }
+
+# need_disk DIR MIB WHAT: stop before starting WHAT unless the file system
+# holding DIR has MIB MiB free. A run that fills the disk half-way fails
+# with a hundred unrelated "No space left on device" errors from git and
+# make; this names the file system and the shortfall instead.
+need_disk() {
+	local dir=$1 need=$2 what=$3 have
+	while [ ! -d "$dir" ]; do dir=$(dirname "$dir"); done
+	have=$(df -Pm "$dir" | awk 'NR == 2 { print $4 }')
+	[ -n "$have" ] || die "cannot read the free space of $dir with df"
+	[ "$have" -ge "$need" ] ||
+		die "$what needs about $need MiB free on the file system of $dir ($(df -P "$dir" | awk 'NR == 2 { print $6 }')), which has $have MiB: free $((need - have)) MiB or more (old worktrees, build folders, /tmp) and run it again"
+}

@@ -173,7 +173,26 @@ check_suite() {
 	return $rc
 }
 
+# test_disk_need: the MiB this run still has to write. Measured on a cold
+# run: the base repository (kernel-tree/, 2.3 GiB with its checkout), six
+# worktrees of it (check, simulator, bisect, send, and the workbench's and
+# the posting tests' fixtures: 1.8 GiB each), about 3.5 GiB of build
+# folders, and up to 2 GiB of compiler cache; what is already there counts
+# as written. TEST_DISK_NEED_MIB overrides it.
+test_disk_need() {
+	local need=21000 d
+	[ -d "$KTREE/.git" ] && need=$((need - 2400))
+	for d in check-src sim-src bisect-src send-src posting-test/tree selftest/tree; do
+		[ -e "$BUILD/$d/.git" ] && need=$((need - 1850))
+	done
+	printf '%d\n' "${TEST_DISK_NEED_MIB:-$need}"
+}
+
 T0=$(date +%s)
+if ! (need_disk "$BUILD" "$(test_disk_need)" "make test"); then
+	printf '0 passed, 1 failed\n'
+	exit 1
+fi
 mkdir -p "$BUILD"
 rm -f "$BUILD/check-report.txt.tsv"
 setup tree "$TOP/scripts/tree.sh"

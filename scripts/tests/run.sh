@@ -296,6 +296,15 @@ t_missing_tool_is_named() {
 	grep -q "missing tool 'spatch' (Debian package 'coccinelle')" "$FIX/out"
 }
 
+t_test_stops_when_disk_is_short() {
+	rm -rf "$FIX/disk"
+	mkdir -p "$FIX/disk"
+	if BUILD=$FIX/disk TEST_DISK_NEED_MIB=999999999 "$S/test.sh" >"$FIX/out" 2>&1; then return 1; fi
+	grep -q "make test needs about 999999999 MiB free on the file system of $FIX/disk" "$FIX/out" &&
+		[ "$(tail -n 1 "$FIX/out")" = "0 passed, 1 failed" ] &&
+		[ -z "$(ls -A "$FIX/disk")" ]
+}
+
 # --- tree and rebase, on a tiny fake base package --------------------------------
 # mkdeb VERSION CONTENT: a linux-source-like .deb whose tarball holds a
 # three-file "tree" with CONTENT in its file.c.
