@@ -5,8 +5,10 @@
 # apply/export round trip, a patch that does not apply, dirty trees, unknown
 # topics, per-patch checks that must catch a checkpatch error, a build
 # break, a new W=1 warning, code no Makefile builds, a missing Kconfig
-# dependency, a Coccinelle finding (at the right head) and a missing sparse, a missing tool, and tree/rebase on a tiny
-# fake base package. Needs 'make tree' (and uses the prepared check builds).
+# dependency and a Coccinelle finding (at the right head), all planted in
+# one fixture series that one check run goes through; a missing sparse, a
+# missing tool, the disk check, and tree/rebase on a tiny fake base
+# package. Needs 'make tree' (and uses the prepared check builds).
 # Prints one line per test and ends with "N passed, N failed".
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/fixture-lib.sh"
@@ -46,18 +48,6 @@ make_clean_series() {
 	"$S/export.sh" >/dev/null
 	(cd "$FIX/proj" && git init -q && git add -A &&
 		git -c user.name=t -c user.email=t@t commit -q -m fixture)
-}
-
-# add_bad_patch SUBJECT: one more patch on gamma, made by the caller's
-# edits in a function passed as $2.
-add_bad_patch() {
-	local subj=$1 edit=$2
-	"$S/apply.sh" >/dev/null 2>&1
-	git -C "$KTREE" checkout -q "fixture/gamma"
-	"$edit"
-	commit_fixture 3-gamma "$subj"
-	git -C "$KTREE" checkout -q --detach "refs/tags/$BASE_TAG"
-	"$S/export.sh" >/dev/null
 }
 
 # cell ROW COL: the value of a cell of the last check's table.
@@ -138,33 +128,36 @@ t_check_clean_series_passes() {
 		[ "$(cell alpha-head kdoc)" = pass ]
 }
 
+# --- the per-patch and head checks, on planted defects -------------------------
+# One check run stands for all of them: after its clean patch, topic gamma
+# carries one planted defect per patch, in this order, and a last patch
+# that mends the build so that the head's checks see a kernel that builds:
+#   gamma-02 trailing whitespace (checkpatch)
+#   gamma-03 a function without a prototype, in a file of its own that
+#            nothing later recompiles (a new W=1 warning, on both arches)
+#   gamma-04 a C file that no Makefile builds
+#   gamma-05 a NULL test before kfree() (Coccinelle, at gamma's head only)
+#   gamma-06 a regulator registered without depending on REGULATOR (builds
+#            here, fails the Kconfig matrix's no-regulator lane)
+#   gamma-07 a syntax error (the build, on both arches)
+#   gamma-08 the syntax error mended
+# The first test that needs the run makes it (once per run of this
+# script) and keeps its table and logs in $DEFECTS; each test then checks
+# that its defect is reported at its patch, and not at the patches around
+# it. A check run costs builds (its first patch reconfigures and relinks):
+# one for all the defects, not one each.
+DEFECTS=$FIX/defects
+rm -rf "$DEFECTS"
+
 edit_checkpatch_error() {
 	sed -i 's/^\treturn fixture_twice(0);$/\treturn fixture_twice(0);   /' \
 		"$KTREE/drivers/gpu/drm/fixture/fixture_main.c"
 }
-t_check_catches_checkpatch_error() {
-	make_clean_series
-	add_bad_patch "drm/fixture: add trailing whitespace" edit_checkpatch_error
-	"$S/apply.sh" >/dev/null 2>&1 || return 1
-	if "$S/check.sh" gamma >"$FIX/out" 2>&1; then return 1; fi
-	[[ "$(cell gamma-02 checkpatch)" == FAIL* ]] && [ "$(cell gamma-01 checkpatch)" = pass ] &&
-		grep -q 'trailing whitespace' "$BUILD/check-logs/gamma-02-checkpatch.log"
-}
-
-edit_build_break() {
-	sed -i 's/^\treturn 2 \* v;$/\treturn 2 * v +;/' "$KTREE/drivers/gpu/drm/fixture/fixture_util.c"
-}
-t_check_catches_build_break() {
-	make_clean_series
-	add_bad_patch "drm/fixture: break the build" edit_build_break
-	"$S/apply.sh" >/dev/null 2>&1 || return 1
-	if "$S/check.sh" gamma >"$FIX/out" 2>&1; then return 1; fi
-	[[ "$(cell gamma-02 x86_64)" == "FAIL(build)" ]] && [[ "$(cell gamma-02 arm64)" == "FAIL(build)" ]] &&
-		[ "$(cell gamma-01 x86_64)" = pass ]
-}
 
 edit_w1_warning() {
-	cat >>"$KTREE/drivers/gpu/drm/fixture/fixture_util.c" <<'EOF'
+	write_file drivers/gpu/drm/fixture/fixture_w1.c <<'EOF'
+// SPDX-License-Identifier: GPL-2.0-only
+/* Copyright 2026 The forseti authors */
 
 /**
  * fixture_thrice() - Triple a value
@@ -177,15 +170,7 @@ int fixture_thrice(int v)
 	return 3 * v;
 }
 EOF
-}
-t_check_catches_new_w1_warning() {
-	make_clean_series
-	add_bad_patch "drm/fixture: add a function without a prototype" edit_w1_warning
-	"$S/apply.sh" >/dev/null 2>&1 || return 1
-	if "$S/check.sh" gamma >"$FIX/out" 2>&1; then return 1; fi
-	[[ "$(cell gamma-02 x86_64)" == FAIL*new* ]] && [[ "$(cell gamma-02 arm64)" == FAIL*new* ]] &&
-		grep -q 'missing-prototypes' "$BUILD/check-logs/gamma-02-arm64.new" &&
-		[ "$(cell gamma-02 checkpatch)" = pass ]
+	sed -i 's/^fixture-y := .*$/& fixture_w1.o/' "$KTREE/drivers/gpu/drm/fixture/Makefile"
 }
 
 edit_not_built() {
@@ -205,38 +190,6 @@ int fixture_orphan(void)
 	return 0;
 }
 EOF
-}
-t_check_reports_code_not_built() {
-	make_clean_series
-	add_bad_patch "drm/fixture: add a file no Makefile builds" edit_not_built
-	"$S/apply.sh" >/dev/null 2>&1 || return 1
-	if "$S/check.sh" gamma >"$FIX/out" 2>&1; then return 1; fi
-	[ "$(cell gamma-02 built)" = "FAIL(not built)" ] &&
-		grep -q fixture_orphan.c "$BUILD/check-logs/gamma-02-built.log"
-}
-
-# A regulator provider's registration has no stub without REGULATOR: the
-# module links in the per-patch build (REGULATOR=y) and fails modpost in a
-# lane without it. (REGULATOR is chosen because few files of the check
-# kernel depend on it: the lane is a copy of the prepared build that
-# recompiles only those, not a kernel build of its own.)
-edit_missing_kconfig_dep() {
-	sed -i 's/^#include <linux\/module.h>$/#include <linux\/regulator\/driver.h>\n&/' \
-		"$KTREE/drivers/gpu/drm/fixture/fixture_main.c"
-	sed -i 's/^\treturn fixture_twice(0);$/\treturn PTR_ERR_OR_ZERO(devm_regulator_register(NULL, NULL, NULL)) + fixture_twice(0);/' \
-		"$KTREE/drivers/gpu/drm/fixture/fixture_main.c"
-}
-t_check_matrix_catches_missing_kconfig_dependency() {
-	make_clean_series
-	add_bad_patch "drm/fixture: register a regulator without depending on REGULATOR" edit_missing_kconfig_dep
-	echo 'no-regulator: CONFIG_REGULATOR=n' >>"$CI_DIR/kconfig/matrix.config"
-	"$S/apply.sh" >/dev/null 2>&1 || return 1
-	# as make test runs it: the lanes at the series' head (gamma) only
-	if MATRIX_AT=series-head HEAD_CHECKS=matrix "$S/check.sh" >"$FIX/out" 2>&1; then return 1; fi
-	[ "$(cell alpha-head matrix)" = "(at fixture/gamma)" ] || return 1
-	[ "$(cell gamma-02 x86_64)" = pass ] && [[ "$(cell gamma-head matrix)" == FAIL* ]] &&
-		grep -q 'no-regulator:FAIL' "$BUILD/check-logs/gamma-head-matrix.log" &&
-		grep -q 'devm_regulator_register.*undefined' "$BUILD/check-logs/gamma-head-matrix-no-regulator.log"
 }
 
 # ifnullfree.cocci reports a NULL test before kfree().
@@ -258,15 +211,118 @@ EOF
 	sed -i 's/^int fixture_twice(int v);$/&\nvoid fixture_release(void *p);/' \
 		"$KTREE/drivers/gpu/drm/fixture/fixture.h"
 }
-t_check_cocci_names_the_head() {
+
+# A regulator provider's registration has no stub without REGULATOR: the
+# module links in the per-patch build (REGULATOR=y) and fails modpost in a
+# lane without it. (REGULATOR is chosen because few files of the check
+# kernel depend on it: the lane is a copy of the prepared build that
+# recompiles only those, not a kernel build of its own.) The edit also
+# takes away gamma-02's trailing whitespace.
+edit_missing_kconfig_dep() {
+	sed -i 's/^#include <linux\/module.h>$/#include <linux\/regulator\/driver.h>\n&/' \
+		"$KTREE/drivers/gpu/drm/fixture/fixture_main.c"
+	sed -i 's/^\treturn fixture_twice(0); *$/\treturn PTR_ERR_OR_ZERO(devm_regulator_register(NULL, NULL, NULL)) + fixture_twice(0);/' \
+		"$KTREE/drivers/gpu/drm/fixture/fixture_main.c"
+}
+
+edit_build_break() {
+	sed -i 's/^\treturn 2 \* v;$/\treturn 2 * v +;/' "$KTREE/drivers/gpu/drm/fixture/fixture_util.c"
+}
+
+edit_build_mend() {
+	sed -i 's/^\treturn 2 \* v +;$/\treturn 2 * v;/' "$KTREE/drivers/gpu/drm/fixture/fixture_util.c"
+}
+
+# defects_run: make the defects' check run, once; fails if it could not
+# be made, or if the check passed the series.
+defects_run() {
+	if [ -f "$DEFECTS/status" ]; then
+		[ "$(cat "$DEFECTS/status")" = made ]
+		return
+	fi
+	mkdir -p "$DEFECTS"
+	echo "not made: see $DEFECTS/setup.log" >"$DEFECTS/status"
 	make_clean_series
-	add_bad_patch "drm/fixture: free a buffer after testing it for NULL" edit_cocci_finding
-	"$S/apply.sh" >/dev/null 2>&1 || return 1
+	"$S/apply.sh" >"$DEFECTS/setup.log" 2>&1 || return 1
+	git -C "$KTREE" checkout -q "fixture/gamma"
+	local e
+	for e in "checkpatch_error:add trailing whitespace" \
+		"w1_warning:add a function without a prototype" \
+		"not_built:add a file no Makefile builds" \
+		"cocci_finding:free a buffer after testing it for NULL" \
+		"missing_kconfig_dep:register a regulator without depending on REGULATOR" \
+		"build_break:break the build" \
+		"build_mend:mend the build"; do
+		"edit_${e%%:*}"
+		commit_fixture 3-gamma "drm/fixture: ${e#*:}"
+	done
+	git -C "$KTREE" checkout -q --detach "refs/tags/$BASE_TAG"
+	"$S/export.sh" >>"$DEFECTS/setup.log" 2>&1 || return 1
+	echo 'no-regulator: CONFIG_REGULATOR=n' >>"$CI_DIR/kconfig/matrix.config"
+	"$S/apply.sh" >>"$DEFECTS/setup.log" 2>&1 || return 1
+	# as make test runs it: every head check, the matrix at the series'
+	# head (gamma) only
+	if MATRIX_AT=series-head HEAD_CHECKS="kdoc cocci matrix" "$S/check.sh" >"$DEFECTS/out" 2>&1; then
+		echo "check passed a series with planted defects: see $DEFECTS/out" >"$DEFECTS/status"
+		return 1
+	fi
+	cp "$REPORT.tsv" "$DEFECTS/report.tsv" || return 1
+	cp -r "$BUILD/check-logs" "$DEFECTS/logs" || return 1
+	echo made >"$DEFECTS/status"
+}
+
+# dcell ROW COL: a cell of the defects' check run.
+dcell() {
+	awk -F'\t' -v r="$1" -v c="$2" '$1 == r && $2 == c { print $3 }' "$DEFECTS/report.tsv"
+}
+
+t_check_catches_checkpatch_error() {
+	defects_run || return 1
+	[[ "$(dcell gamma-02 checkpatch)" == FAIL* ]] && [ "$(dcell gamma-01 checkpatch)" = pass ] &&
+		[ "$(dcell gamma-02 x86_64)" = pass ] && [ "$(dcell gamma-02 arm64)" = pass ] &&
+		grep -q 'trailing whitespace' "$DEFECTS/logs/gamma-02-checkpatch.log"
+}
+
+t_check_catches_new_w1_warning() {
+	defects_run || return 1
+	[[ "$(dcell gamma-03 x86_64)" == FAIL*new* ]] && [[ "$(dcell gamma-03 arm64)" == FAIL*new* ]] &&
+		grep -q 'fixture_w1.c: warning: no previous prototype for .fixture_thrice' \
+			"$DEFECTS/logs/gamma-03-arm64.new" &&
+		[ "$(dcell gamma-03 checkpatch)" = pass ] && [ "$(dcell gamma-03 built)" = pass ] &&
+		# nothing recompiles that file later: the warning is counted once
+		[ "$(dcell gamma-04 x86_64)" = pass ] && [ "$(dcell gamma-06 arm64)" = pass ]
+}
+
+t_check_reports_code_not_built() {
+	defects_run || return 1
+	[ "$(dcell gamma-04 built)" = "FAIL(not built)" ] &&
+		grep -q fixture_orphan.c "$DEFECTS/logs/gamma-04-built.log" &&
+		[ "$(dcell gamma-03 built)" = pass ] && [ "$(dcell gamma-05 built)" = pass ]
+}
+
+t_check_cocci_names_the_head() {
+	defects_run || return 1
 	# one Coccinelle run over every head's files; the finding is gamma's
-	if HEAD_CHECKS=cocci "$S/check.sh" >"$FIX/out" 2>&1; then return 1; fi
-	[ "$(cell alpha-head cocci)" = pass ] && [[ "$(cell gamma-head cocci)" == FAIL* ]] &&
+	[ "$(dcell alpha-head cocci)" = pass ] && [[ "$(dcell gamma-head cocci)" == FAIL* ]] &&
 		grep -q '^drivers/gpu/drm/fixture/fixture_util.c:.*NULL check before' \
-			"$BUILD/check-logs/gamma-head-cocci.log"
+			"$DEFECTS/logs/gamma-head-cocci.log" &&
+		! grep -q 'fixture_util.c' "$DEFECTS/logs/alpha-head-cocci.log"
+}
+
+t_check_matrix_catches_missing_kconfig_dependency() {
+	defects_run || return 1
+	[ "$(dcell alpha-head matrix)" = "(at fixture/gamma)" ] &&
+		[ "$(dcell gamma-06 x86_64)" = pass ] && [[ "$(dcell gamma-head matrix)" == FAIL* ]] &&
+		grep -q 'no-regulator:FAIL' "$DEFECTS/logs/gamma-head-matrix.log" &&
+		grep -q 'devm_regulator_register.*undefined' "$DEFECTS/logs/gamma-head-matrix-no-regulator.log"
+}
+
+t_check_catches_build_break() {
+	defects_run || return 1
+	[ "$(dcell gamma-07 x86_64)" = "FAIL(build)" ] && [ "$(dcell gamma-07 arm64)" = "FAIL(build)" ] &&
+		[ "$(dcell gamma-06 x86_64)" = pass ] &&
+		# the next patch builds again: the break is that patch's alone
+		[ "$(dcell gamma-08 x86_64)" = pass ] && [ "$(dcell gamma-08 arm64)" = pass ]
 }
 
 t_check_fails_without_working_sparse() {
@@ -299,7 +355,10 @@ t_missing_tool_is_named() {
 t_test_stops_when_disk_is_short() {
 	rm -rf "$FIX/disk"
 	mkdir -p "$FIX/disk"
-	if BUILD=$FIX/disk TEST_DISK_NEED_MIB=999999999 "$S/test.sh" >"$FIX/out" 2>&1; then return 1; fi
+	# (fixture paths: were the check gone, test.sh would stop at once on
+	# a missing base record instead of setting up the real kernel-tree/)
+	if BUILD=$FIX/disk KTREE=$FIX/disk-tree BASE_FILE=$FIX/disk-BASE SERIES=$FIX/disk-series \
+		TEST_DISK_NEED_MIB=999999999 "$S/test.sh" >"$FIX/out" 2>&1; then return 1; fi
 	grep -q "make test needs about 999999999 MiB free on the file system of $FIX/disk" "$FIX/out" &&
 		[ "$(tail -n 1 "$FIX/out")" = "0 passed, 1 failed" ] &&
 		[ -z "$(ls -A "$FIX/disk")" ]
