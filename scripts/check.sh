@@ -154,6 +154,33 @@ configure() {
 		die "$arch${lane:+ lane $lane}: allnoconfig failed: see $LOGS/config-$arch${lane:+-$lane}.log"
 }
 
+# kconfig_unmet ARCH: Kconfig's unmet-dependency warnings for the arch's
+# configuration, and for the same configuration without base.config's
+# pre-enabled symbols (those below its "# --- pre-enabled ---" line; a
+# configuration in a folder of its own, nothing built): a driver that
+# selects a symbol without what that symbol depends on is found even where
+# ci/kconfig enables the dependency from the start. Prints nothing when
+# there is none.
+kconfig_unmet() {
+	local arch=$1 dir=$BUILD/check-$1-bare frag=$BUILD/check-$1-bare.fragment
+	local log=$LOGS/config-$1-bare.log
+	{
+		sed '/^# --- pre-enabled ---$/,$d' "$CI_DIR/kconfig/base.config"
+		cat "$CI_DIR/kconfig/$arch.config" "$CI_DIR/kconfig/driver.config"
+	} >"$frag"
+	mkdir -p "$dir"
+	local a=(-C "$SRC" O="$dir" KCONFIG_ALLCONFIG="$frag")
+	case $arch in
+	x86_64) a+=(ARCH=x86_64) ;;
+	arm64) a+=(ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-) ;;
+	esac
+	if ! make -s "${a[@]}" allnoconfig >"$log" 2>&1; then
+		printf 'allnoconfig without the pre-enabled symbols failed: see %s\n' "$log"
+		return
+	fi
+	grep -h -A4 'unmet direct dependencies' "$LOGS/config-$arch.log" "$log" || true
+}
+
 # Warnings as "file: message", without line numbers, so that the same
 # warning of the base is recognised after lines move.
 norm_warnings() {
@@ -414,6 +441,14 @@ arch_build() {
 		set_cell "$row" "$arch" "FAIL(kconfig)"
 		printf 'Kconfig did not give %s\n' "$bad" >"$LOGS/$row-$arch.log"
 		return 0
+	fi
+	if [ "$reconf" -eq 1 ] && [ "$arch" = x86_64 ]; then
+		bad=$(kconfig_unmet "$arch")
+		if [ -n "$bad" ]; then
+			set_cell "$row" "$arch" "FAIL(kconfig)"
+			printf 'Kconfig:\n%s\n' "$bad" >"$LOGS/$row-$arch.log"
+			return 0
+		fi
 	fi
 	if ! rebuild_for_config "$arch" "$row"; then
 		set_cell "$row" "$arch" "FAIL(rebuild)"

@@ -141,6 +141,10 @@ t_check_clean_series_passes() {
 #            here, fails the Kconfig matrix's no-regulator lane)
 #   gamma-07 a syntax error (the build, on both arches)
 #   gamma-08 the syntax error mended
+#   gamma-09 a select of io-pgtable without IOMMU_SUPPORT, which it
+#            depends on (ci/kconfig enables IOMMU_SUPPORT from the start:
+#            Kconfig without it must say the dependency is unmet)
+#   gamma-10 that select dropped again
 # The first test that needs the run makes it (once per run of this
 # script) and keeps its table and logs in $DEFECTS; each test then checks
 # that its defect is reported at its patch, and not at the patches around
@@ -233,6 +237,14 @@ edit_build_mend() {
 	sed -i 's/^\treturn 2 \* v +;$/\treturn 2 * v;/' "$KTREE/drivers/gpu/drm/fixture/fixture_util.c"
 }
 
+edit_select_without_dependency() {
+	sed -i 's/^\tdepends on DRM$/&\n\tselect IOMMU_IO_PGTABLE_LPAE/' "$KTREE/drivers/gpu/drm/fixture/Kconfig"
+}
+
+edit_select_dropped() {
+	sed -i '/^\tselect IOMMU_IO_PGTABLE_LPAE$/d' "$KTREE/drivers/gpu/drm/fixture/Kconfig"
+}
+
 # defects_run: make the defects' check run, once; fails if it could not
 # be made, or if the check passed the series.
 defects_run() {
@@ -252,7 +264,9 @@ defects_run() {
 		"cocci_finding:free a buffer after testing it for NULL" \
 		"missing_kconfig_dep:register a regulator without depending on REGULATOR" \
 		"build_break:break the build" \
-		"build_mend:mend the build"; do
+		"build_mend:mend the build" \
+		"select_without_dependency:select io-pgtable without IOMMU_SUPPORT" \
+		"select_dropped:drop the io-pgtable select"; do
 		"edit_${e%%:*}"
 		commit_fixture 3-gamma "drm/fixture: ${e#*:}"
 	done
@@ -323,6 +337,15 @@ t_check_catches_build_break() {
 		[ "$(dcell gamma-06 x86_64)" = pass ] &&
 		# the next patch builds again: the break is that patch's alone
 		[ "$(dcell gamma-08 x86_64)" = pass ] && [ "$(dcell gamma-08 arm64)" = pass ]
+}
+
+t_check_catches_select_without_its_dependency() {
+	defects_run || return 1
+	[ "$(dcell gamma-09 x86_64)" = "FAIL(kconfig)" ] &&
+		grep -q 'unmet direct dependencies detected for IOMMU_IO_PGTABLE_LPAE' \
+			"$DEFECTS/logs/gamma-09-x86_64.log" &&
+		# the patches before and after it configure cleanly
+		[ "$(dcell gamma-08 x86_64)" = pass ] && [ "$(dcell gamma-10 x86_64)" = pass ]
 }
 
 t_check_fails_without_working_sparse() {
