@@ -92,15 +92,16 @@ bg_start() {
 }
 
 # bg_after FIRST LABEL CMD...: like bg_start, but CMD starts once the
-# background stage FIRST has ended (whatever its result); the stage's time
-# counts from then.
+# background stage FIRST has ended (whatever its result: its .rc file, or
+# its process gone without writing one); the stage's time counts from
+# then. (bg_start FIRST removed any .rc of an earlier run.)
 bg_after() {
 	local first=$1 label=$2
 	shift 2
-	bg_start "$label" bash -c 'while [ ! -e "$1" ]; do sleep 2; done
+	bg_start "$label" bash -c 'while [ ! -e "$1" ] && kill -0 "$3" 2>/dev/null; do sleep 2; done
 		date +%s >"$2"
-		shift 2
-		exec "$@"' _ "$BUILD/test-$first.rc" "$BUILD/test-$label.start" "$@"
+		shift 3
+		exec "$@"' _ "$BUILD/test-$first.rc" "$BUILD/test-$label.start" "${BG_PID[$first]}" "$@"
 }
 
 # bg_finish LABEL [build]: wait for it, show its output, and count it like
