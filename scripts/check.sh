@@ -144,14 +144,21 @@ configure() {
 	local arch=$1 lane=${2:-} dir frag
 	dir=$BUILD/check-$arch
 	frag=$(fragment "$arch" "$lane")
+	allnoconfig "$arch" "$dir" "$frag" "$LOGS/config-$arch${lane:+-$lane}.log" ||
+		die "$arch${lane:+ lane $lane}: allnoconfig failed: see $LOGS/config-$arch${lane:+-$lane}.log"
+}
+
+# allnoconfig ARCH DIR FRAGMENT LOG: configure DIR for ARCH from FRAGMENT.
+allnoconfig() {
+	local arch=$1 dir=$2 a
 	mkdir -p "$dir"
-	local a=(-C "$SRC" O="$dir" KCONFIG_ALLCONFIG="$frag")
+	a=(-C "$SRC" O="$dir" KCONFIG_ALLCONFIG="$3")
 	case $arch in
 	x86_64) a+=(ARCH=x86_64) ;;
 	arm64) a+=(ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-) ;;
+	*) die "internal: unknown arch $arch" ;;
 	esac
-	make -s "${a[@]}" allnoconfig >"$LOGS/config-$arch${lane:+-$lane}.log" 2>&1 ||
-		die "$arch${lane:+ lane $lane}: allnoconfig failed: see $LOGS/config-$arch${lane:+-$lane}.log"
+	make -s "${a[@]}" allnoconfig >"$4" 2>&1
 }
 
 # kconfig_unmet ARCH: Kconfig's unmet-dependency warnings for the arch's
@@ -168,13 +175,7 @@ kconfig_unmet() {
 		sed '/^# --- pre-enabled ---$/,$d' "$CI_DIR/kconfig/base.config"
 		cat "$CI_DIR/kconfig/$arch.config" "$CI_DIR/kconfig/driver.config"
 	} >"$frag"
-	mkdir -p "$dir"
-	local a=(-C "$SRC" O="$dir" KCONFIG_ALLCONFIG="$frag")
-	case $arch in
-	x86_64) a+=(ARCH=x86_64) ;;
-	arm64) a+=(ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-) ;;
-	esac
-	if ! make -s "${a[@]}" allnoconfig >"$log" 2>&1; then
+	if ! allnoconfig "$arch" "$dir" "$frag" "$log"; then
 		printf 'allnoconfig without the pre-enabled symbols failed: see %s\n' "$log"
 		return
 	fi
