@@ -26,6 +26,8 @@ for tool in gcc:gcc make:make ccache:ccache perl:perl python3:python3 \
 	bison:bison bc:bc; do
 	need_tool "${tool%%:*}" "${tool#*:}"
 done
+grep -qx '# --- pre-enabled ---' "$CI_DIR/kconfig/base.config" ||
+	die "$CI_DIR/kconfig/base.config has no '# --- pre-enabled ---' line: the Kconfig-only check leaves out the symbols below it (put it last if there are none)"
 [ -x "$SPARSE" ] || die "missing tool '$SPARSE' (sparse for the base, built from Debian's source package): run 'make tree'"
 need_ktree
 
