@@ -65,9 +65,15 @@ if ! git -C "$SRC" rev-parse --git-dir >/dev/null 2>&1; then
 	kgit worktree add -q --detach "$SRC" "refs/tags/$BASE_TAG"
 fi
 checkout() {
+	local was
+	was=$(git -C "$SRC" rev-parse -q --verify HEAD 2>/dev/null || true)
 	git -C "$SRC" checkout -q --detach --force "$1"
 	git -C "$SRC" clean -q -fdx >/dev/null
-	load_syms
+	# (the symbols are read again only when a Kconfig file changed)
+	if [ ${#KSYMS[@]} -eq 0 ] || [ -z "$was" ] ||
+		! git -C "$SRC" diff --quiet "$was" HEAD -- '*Kconfig*'; then
+		load_syms
+	fi
 }
 
 kmake() {
