@@ -37,11 +37,11 @@ fixture_tree_reset() {
 # as the next patch of TOPIC's branch (exported by the caller).
 commit_fixture() {
 	local t=$1 subj=$2 author=${3:-Fixture Dev <fixture@forseti.invalid>}
-	git -C "$KTREE" add -A
+	git -C "$KTREE" add -A || return 1
 	git -C "$KTREE" -c user.name="${author% <*}" \
 		-c user.email="$(printf '%s' "${author#*<}" | tr -d '>')" \
 		commit -q -s -m "$subj" -m "This change exists only in the workbench's own tests; it
-checks that the workbench sees what it should."
+checks that the workbench sees what it should." || return 1
 	git -C "$KTREE" branch -f "$BRANCH_PREFIX${t#*-}" HEAD
 }
 

@@ -256,7 +256,7 @@ defects_run() {
 	echo "not made: see $DEFECTS/setup.log" >"$DEFECTS/status"
 	make_clean_series
 	"$S/apply.sh" >"$DEFECTS/setup.log" 2>&1 || return 1
-	git -C "$KTREE" checkout -q "fixture/gamma"
+	git -C "$KTREE" checkout -q --detach "fixture/gamma"
 	local e
 	for e in "checkpatch_error:add trailing whitespace" \
 		"w1_warning:add a function without a prototype" \
@@ -267,9 +267,15 @@ defects_run() {
 		"build_mend:mend the build" \
 		"select_without_dependency:select io-pgtable without IOMMU_SUPPORT" \
 		"select_dropped:drop the io-pgtable select"; do
-		"edit_${e%%:*}"
-		commit_fixture 3-gamma "drm/fixture: ${e#*:}"
+		# (called under ||, so set -e is off here: a planting that
+		# failed would shift every later defect to the wrong patch)
+		"edit_${e%%:*}" || return 1
+		commit_fixture 3-gamma "drm/fixture: ${e#*:}" || return 1
 	done
+	[ "$(git -C "$KTREE" rev-list --count fixture/beta..fixture/gamma)" -eq 10 ] || {
+		echo "fixture/gamma does not have its 10 patches: see $DEFECTS/setup.log" >"$DEFECTS/status"
+		return 1
+	}
 	git -C "$KTREE" checkout -q --detach "refs/tags/$BASE_TAG"
 	"$S/export.sh" >>"$DEFECTS/setup.log" 2>&1 || return 1
 	echo 'no-regulator: CONFIG_REGULATOR=n' >>"$CI_DIR/kconfig/matrix.config"
