@@ -366,6 +366,9 @@ COLS="x86_64 arm64 built checkpatch"
 HEAD_COLS="cocci kdoc matrix"
 declare -A CELL SUBJ CONFIGURED
 ROWS=()
+# the last patch whose builds ran (a documentation-only patch takes its
+# result)
+PREV_ROW=
 failed=0
 set_cell() { # row col value; a value starting with FAIL counts as failure
 	if [ -n "${CELL_SINK:-}" ]; then
@@ -481,20 +484,13 @@ replay_cells() {
 	[ $any -eq 1 ] || set_cell "$2" "$3" "FAIL(no result: see $LOGS/$2-$3.log)"
 }
 
-check_patch() {
-	local t=$1 c=$2 row=$3 files dirs stale
-	checkout "$c"
-	mapfile -t files < <(git -C "$SRC" diff --name-only --diff-filter=AMR "$c^" "$c")
-	mapfile -t dirs < <(dirs_of "${files[@]}" "${SERIES_FILES[@]}")
-	SERIES_FILES+=("${files[@]}")
-	local arch kconf=0 f
-	for f in "${files[@]}"; do
-		case $f in *Kconfig*) kconf=1 ;; esac
-	done
-	# The architectures build side by side, each in its own folder:
-	# their serial parts (make's startup, modpost, the links) overlap.
-	# Each one's cells are replayed here, in the order of $ARCHES.
-	local pids=() sink
+# build_arches ROW KCONF DIRS...: build the patch's folders on every arch.
+# The architectures build side by side, each in its own folder: their
+# serial parts (make's startup, modpost, the links) overlap. Each one's
+# cells are replayed here, in the order of $ARCHES.
+build_arches() {
+	local row=$1 kconf=$2 arch pids=() sink pid
+	shift 2
 	for arch in $ARCHES; do
 		# configure on the first patch of a run (the folder may hold any
 		# earlier configuration) and whenever a patch touches Kconfig
@@ -505,7 +501,7 @@ check_patch() {
 		fi
 		sink=$LOGS/$row-$arch.cells
 		: >"$sink"
-		(CELL_SINK=$sink arch_build "$arch" "$row" "$reconf" "${dirs[@]}") &
+		(CELL_SINK=$sink arch_build "$arch" "$row" "$reconf" "$@") &
 		pids+=($!)
 	done
 	for pid in "${pids[@]}"; do
@@ -514,6 +510,56 @@ check_patch() {
 	for arch in $ARCHES; do
 		replay_cells "$LOGS/$row-$arch.cells" "$row" "$arch"
 	done
+}
+
+check_patch() {
+	local t=$1 c=$2 row=$3 files dirs stale
+	checkout "$c"
+	mapfile -t files < <(git -C "$SRC" diff --name-only --diff-filter=AMR "$c^" "$c")
+	mapfile -t dirs < <(dirs_of "${files[@]}" "${SERIES_FILES[@]}")
+	SERIES_FILES+=("${files[@]}")
+	local arch kconf=0 f docs=0 all
+	for f in "${files[@]}"; do
+		case $f in *Kconfig*) kconf=1 ;; esac
+	done
+	# Documentation only: every path the patch adds, changes, deletes or
+	# renames (both names) is documentation, and there is one at least.
+	mapfile -t all < <(git -C "$SRC" diff --name-only --no-renames "$c^" "$c")
+	if [ ${#all[@]} -gt 0 ]; then
+		docs=1
+		for f in "${all[@]}"; do
+			case $f in
+			*Kconfig* | *Makefile* | *Kbuild*) docs=0 ;;
+			Documentation/* | MAINTAINERS | CREDITS) ;;
+			*) docs=0 ;;
+			esac
+		done
+	fi
+	if [ $docs -eq 1 ] && [ -n "$PREV_ROW" ]; then
+		# No file that a kernel build reads has changed since the patch
+		# checked before this one (documentation and MAINTAINERS only):
+		# both architectures' builds are that patch's. Its failures
+		# carry over (the tree still does not build), its new warnings
+		# do not (nothing would be recompiled to show them again), and
+		# a Kconfig failure only if the configuration still is not what
+		# ci/kconfig asks (Kconfig's unmet dependencies are looked for
+		# where Kconfig changes).
+		local v
+		for arch in $ARCHES; do
+			printf '%s: the build reads no file this patch changes; its result is %s'"'"'s\n' \
+				"$arch" "$PREV_ROW" >"$LOGS/$row-$arch.log"
+			v=${CELL["$PREV_ROW|$arch"]:-FAIL(no result)}
+			[[ $v =~ ^FAIL\([0-9]+\ new\)$ ]] && v=pass
+			if [ "$v" = "FAIL(kconfig)" ] &&
+				[ -z "$(config_check "$BUILD/check-$arch" "$BUILD/check-$arch.fragment")" ]; then
+				v=pass
+			fi
+			set_cell "$row" "$arch" "$v"
+		done
+	else
+		PREV_ROW=$row
+		build_arches "$row" "$kconf" "${dirs[@]}"
+	fi
 	# Every C file the patch touches must have been compiled on x86_64.
 	stale=""
 	for f in "${files[@]}"; do

@@ -135,16 +135,20 @@ t_check_clean_series_passes() {
 #   gamma-02 trailing whitespace (checkpatch)
 #   gamma-03 a function without a prototype, in a file of its own that
 #            nothing later recompiles (a new W=1 warning, on both arches)
-#   gamma-04 a C file that no Makefile builds
-#   gamma-05 a NULL test before kfree() (Coccinelle, at gamma's head only)
-#   gamma-06 a regulator registered without depending on REGULATOR (builds
+#   gamma-04 documentation only: no build runs, and the warning before it
+#            is not its own (pass)
+#   gamma-05 a C file that no Makefile builds
+#   gamma-06 a NULL test before kfree() (Coccinelle, at gamma's head only)
+#   gamma-07 a regulator registered without depending on REGULATOR (builds
 #            here, fails the Kconfig matrix's no-regulator lane)
-#   gamma-07 a syntax error (the build, on both arches)
-#   gamma-08 the syntax error mended
-#   gamma-09 a select of io-pgtable without IOMMU_SUPPORT, which it
+#   gamma-08 a syntax error (the build, on both arches)
+#   gamma-09 documentation only: no build runs, and the tree still does
+#            not build (the break's failure, carried)
+#   gamma-10 the syntax error mended
+#   gamma-11 a select of io-pgtable without IOMMU_SUPPORT, which it
 #            depends on (ci/kconfig enables IOMMU_SUPPORT from the start:
 #            Kconfig without it must say the dependency is unmet)
-#   gamma-10 that select dropped again
+#   gamma-12 that select dropped again
 # The first test that needs the run makes it (once per run of this
 # script) and keeps its table and logs in $DEFECTS; each test then checks
 # that its defect is reported at its patch, and not at the patches around
@@ -233,6 +237,12 @@ edit_build_break() {
 	sed -i 's/^\treturn 2 \* v;$/\treturn 2 * v +;/' "$KTREE/drivers/gpu/drm/fixture/fixture_util.c"
 }
 
+# (each call adds a paragraph to a file of the base: nothing else changes)
+edit_docs_only() {
+	printf '\nThe fixture driver'"'"'s helper doubles its argument.\n' \
+		>>"$KTREE/Documentation/gpu/todo.rst"
+}
+
 edit_build_mend() {
 	sed -i 's/^\treturn 2 \* v +;$/\treturn 2 * v;/' "$KTREE/drivers/gpu/drm/fixture/fixture_util.c"
 }
@@ -260,10 +270,12 @@ defects_run() {
 	local e
 	for e in "checkpatch_error:add trailing whitespace" \
 		"w1_warning:add a function without a prototype" \
+		"docs_only:document the helper" \
 		"not_built:add a file no Makefile builds" \
 		"cocci_finding:free a buffer after testing it for NULL" \
 		"missing_kconfig_dep:register a regulator without depending on REGULATOR" \
 		"build_break:break the build" \
+		"docs_only:document the helper's limits" \
 		"build_mend:mend the build" \
 		"select_without_dependency:select io-pgtable without IOMMU_SUPPORT" \
 		"select_dropped:drop the io-pgtable select"; do
@@ -272,8 +284,8 @@ defects_run() {
 		"edit_${e%%:*}" || return 1
 		commit_fixture 3-gamma "drm/fixture: ${e#*:}" || return 1
 	done
-	[ "$(git -C "$KTREE" rev-list --count fixture/beta..fixture/gamma)" -eq 10 ] || {
-		echo "fixture/gamma does not have its 10 patches: see $DEFECTS/setup.log" >"$DEFECTS/status"
+	[ "$(git -C "$KTREE" rev-list --count fixture/beta..fixture/gamma)" -eq 12 ] || {
+		echo "fixture/gamma does not have its 12 patches: see $DEFECTS/setup.log" >"$DEFECTS/status"
 		return 1
 	}
 	git -C "$KTREE" checkout -q --detach "refs/tags/$BASE_TAG"
@@ -310,14 +322,14 @@ t_check_catches_new_w1_warning() {
 			"$DEFECTS/logs/gamma-03-arm64.new" &&
 		[ "$(dcell gamma-03 checkpatch)" = pass ] && [ "$(dcell gamma-03 built)" = pass ] &&
 		# nothing recompiles that file later: the warning is counted once
-		[ "$(dcell gamma-04 x86_64)" = pass ] && [ "$(dcell gamma-06 arm64)" = pass ]
+		[ "$(dcell gamma-05 x86_64)" = pass ] && [ "$(dcell gamma-07 arm64)" = pass ]
 }
 
 t_check_reports_code_not_built() {
 	defects_run || return 1
-	[ "$(dcell gamma-04 built)" = "FAIL(not built)" ] &&
-		grep -q fixture_orphan.c "$DEFECTS/logs/gamma-04-built.log" &&
-		[ "$(dcell gamma-03 built)" = pass ] && [ "$(dcell gamma-05 built)" = pass ]
+	[ "$(dcell gamma-05 built)" = "FAIL(not built)" ] &&
+		grep -q fixture_orphan.c "$DEFECTS/logs/gamma-05-built.log" &&
+		[ "$(dcell gamma-03 built)" = pass ] && [ "$(dcell gamma-06 built)" = pass ]
 }
 
 t_check_cocci_names_the_head() {
@@ -332,26 +344,39 @@ t_check_cocci_names_the_head() {
 t_check_matrix_catches_missing_kconfig_dependency() {
 	defects_run || return 1
 	[ "$(dcell alpha-head matrix)" = "(at fixture/gamma)" ] &&
-		[ "$(dcell gamma-06 x86_64)" = pass ] && [[ "$(dcell gamma-head matrix)" == FAIL* ]] &&
+		[ "$(dcell gamma-07 x86_64)" = pass ] && [[ "$(dcell gamma-head matrix)" == FAIL* ]] &&
 		grep -q 'no-regulator:FAIL' "$DEFECTS/logs/gamma-head-matrix.log" &&
 		grep -q 'devm_regulator_register.*undefined' "$DEFECTS/logs/gamma-head-matrix-no-regulator.log"
 }
 
+t_check_reuses_build_for_documentation_only_patch() {
+	defects_run || return 1
+	# no build ran for gamma-04: gamma-03's, whose new warning is not its
+	[ "$(dcell gamma-04 x86_64)" = pass ] && [ "$(dcell gamma-04 arm64)" = pass ] &&
+		grep -q "its result is gamma-03's" "$DEFECTS/logs/gamma-04-x86_64.log" &&
+		grep -q "its result is gamma-03's" "$DEFECTS/logs/gamma-04-arm64.log" &&
+		# nor for gamma-09, and the tree it checks still does not build
+		[ "$(dcell gamma-09 x86_64)" = "FAIL(build)" ] && [ "$(dcell gamma-09 arm64)" = "FAIL(build)" ] &&
+		grep -q "its result is gamma-08's" "$DEFECTS/logs/gamma-09-x86_64.log" &&
+		[ "$(dcell gamma-09 checkpatch)" = pass ]
+}
+
 t_check_catches_build_break() {
 	defects_run || return 1
-	[ "$(dcell gamma-07 x86_64)" = "FAIL(build)" ] && [ "$(dcell gamma-07 arm64)" = "FAIL(build)" ] &&
-		[ "$(dcell gamma-06 x86_64)" = pass ] &&
-		# the next patch builds again: the break is that patch's alone
-		[ "$(dcell gamma-08 x86_64)" = pass ] && [ "$(dcell gamma-08 arm64)" = pass ]
+	[ "$(dcell gamma-08 x86_64)" = "FAIL(build)" ] && [ "$(dcell gamma-08 arm64)" = "FAIL(build)" ] &&
+		[ "$(dcell gamma-07 x86_64)" = pass ] &&
+		# the next patch that builds (gamma-09 is documentation only)
+		# passes: the break is gamma-08's alone
+		[ "$(dcell gamma-10 x86_64)" = pass ] && [ "$(dcell gamma-10 arm64)" = pass ]
 }
 
 t_check_catches_select_without_its_dependency() {
 	defects_run || return 1
-	[ "$(dcell gamma-09 x86_64)" = "FAIL(kconfig)" ] &&
+	[ "$(dcell gamma-11 x86_64)" = "FAIL(kconfig)" ] &&
 		grep -q 'unmet direct dependencies detected for IOMMU_IO_PGTABLE_LPAE' \
-			"$DEFECTS/logs/gamma-09-x86_64.log" &&
+			"$DEFECTS/logs/gamma-11-x86_64.log" &&
 		# the patches before and after it configure cleanly
-		[ "$(dcell gamma-08 x86_64)" = pass ] && [ "$(dcell gamma-10 x86_64)" = pass ]
+		[ "$(dcell gamma-10 x86_64)" = pass ] && [ "$(dcell gamma-12 x86_64)" = pass ]
 }
 
 t_check_fails_without_working_sparse() {
