@@ -89,9 +89,12 @@ kmake() {
 	make "${args[@]}" "$@"
 }
 
-# The configuration fragment of an arch (and of a matrix lane).
+# The configuration fragment of an arch (and of a matrix lane). A lane
+# made of others (MEMBER..., the joined lane of make test) turns off what
+# each of them turns off.
 fragment() {
-	local arch=$1 lane=${2:-} out=$BUILD/check-$arch${lane:+-$lane}.fragment
+	local arch=$1 lane=${2:-} out=$BUILD/check-$arch${2:+-$2}.fragment
+	shift $(($# < 2 ? $# : 2))
 	cat "$CI_DIR/kconfig/base.config" "$CI_DIR/kconfig/$arch.config" >"$out"
 	if [ -n "$lane" ] && grep -q "^$lane:.*@builtin" "$CI_DIR/kconfig/matrix.config"; then
 		sed 's/=m$/=y/' "$CI_DIR/kconfig/driver.config" >>"$out"
@@ -99,8 +102,10 @@ fragment() {
 		cat "$CI_DIR/kconfig/driver.config" >>"$out"
 	fi
 	if [ -n "$lane" ]; then
-		grep -E "^(@lanes|$lane):" "$CI_DIR/kconfig/matrix.config" | cut -d: -f2- |
-			tr ' ' '\n' | grep '^CONFIG_' | sed 's/^\(CONFIG_[A-Z0-9_]*\)=n$/# \1 is not set/' >>"$out" || true
+		[ $# -gt 0 ] || set -- "$lane"
+		grep -E "^(@lanes|$(IFS='|'; printf '%s' "$*")):" "$CI_DIR/kconfig/matrix.config" |
+			cut -d: -f2- | tr ' ' '\n' | grep '^CONFIG_' |
+			sed 's/^\(CONFIG_[A-Z0-9_]*\)=n$/# \1 is not set/' >>"$out" || true
 	fi
 	printf '%s\n' "$out"
 }
@@ -146,12 +151,13 @@ config_check() {
 	done
 }
 
-# configure ARCH [LANE]: allnoconfig plus the fragment, in the arch's folder
-# (a matrix lane's folder is in that place while it builds: lane_enter).
+# configure ARCH [LANE [MEMBER...]]: allnoconfig plus the fragment, in the
+# arch's folder (a matrix lane's folder is in that place while it builds:
+# lane_enter).
 configure() {
 	local arch=$1 lane=${2:-} dir frag
 	dir=$BUILD/check-$arch
-	frag=$(fragment "$arch" "$lane")
+	frag=$(fragment "$@")
 	allnoconfig "$arch" "$dir" "$frag" "$LOGS/config-$arch${lane:+-$lane}.log" ||
 		die "$arch${lane:+ lane $lane}: allnoconfig failed: see $LOGS/config-$arch${lane:+-$lane}.log"
 }
@@ -736,50 +742,123 @@ lane_leave() {
 	mv "$LANE_PARK" "$LANE_MAIN"
 }
 
+# lane_refused DIR: did Kconfig leave every series symbol that the tree
+# defines unset in DIR's configuration (the lane refuses the driver)?
+lane_refused() {
+	local sym any=0
+	while read -r sym; do
+		sym=${sym%%=*}
+		sym=${sym#CONFIG_}
+		sym_exists "$sym" || continue
+		any=1
+		grep -q "^CONFIG_$sym=" "$1/.config" && return 1
+	done < <(grep '^CONFIG_' "$CI_DIR/kconfig/driver.config")
+	[ $any -eq 1 ]
+}
+
+# build_lane ROW LANE [MEMBER...]: configure the lane (or the lane made of
+# the MEMBERs) in its folder and build it; LANE_RESULT says ok, refused or
+# FAIL.
+build_lane() {
+	local row=$1 lane=$2 log=$LOGS/$1-matrix-$2.log t0=$SECONDS
+	lane_enter "$lane"
+	# (a failure here dies with the lane in place: the next run's start
+	# puts the folders back)
+	configure x86_64 "${@:2}"
+	if lane_refused "$LANE_MAIN"; then
+		LANE_RESULT=refused
+	# W=1 as in the prepared build, so ccache finds what the lanes share
+	# with it (kernel-doc is not this check's business)
+	elif make -C "$SRC" O="$LANE_MAIN" -j"$JOBS" ARCH=x86_64 CC="ccache gcc" W=1 "$KPY" \
+		"${NO_KDOC[@]}" vmlinux modules >"$log" 2>&1; then
+		LANE_RESULT=ok
+	else
+		LANE_RESULT=FAIL
+	fi
+	lane_leave
+	info "$row: matrix lane $lane${3:+ (${*:3})}: $LANE_RESULT in $((SECONDS - t0)) s"
+}
+
+# driver_syms DIR: the series' symbols (ci/kconfig/driver.config) that DIR's
+# configuration sets, one a line.
+driver_syms() {
+	local sym
+	while read -r sym; do
+		sym=${sym%%=*}
+		grep -q "^$sym=" "$1/.config" && printf '%s\n' "$sym"
+	done < <(grep '^CONFIG_' "$CI_DIR/kconfig/driver.config")
+	return 0
+}
+
+# lane_only_off SETTINGS: does a matrix line only turn symbols off?
+lane_only_off() {
+	local tok any=0
+	for tok in $1; do
+		[[ $tok =~ ^CONFIG_[A-Z0-9_]+=n$ ]] || return 1
+		any=1
+	done
+	[ $any -eq 1 ]
+}
+
+# check_matrix ROW: every lane of ci/kconfig/matrix.config either builds or
+# is refused by Kconfig. With MATRIX_JOIN=1 (make test), the lanes that
+# only turn symbols off are built as one kernel with all of them off: each
+# costs a rebuild of most of the small kernel (PM and DEBUG_FS reach most
+# of its objects), and a driver that uses an API without depending on it
+# fails there as it fails in its own lane. Kconfig is asked lane by lane
+# (nothing built) which lanes refuse the driver, and which of the series'
+# symbols each one keeps: the lanes are joined only if the joined
+# configuration keeps every symbol that any of them keeps (a test module
+# that one lane's symbol turns off would otherwise go unbuilt in the
+# others), else each is built on its own. A joined kernel that fails is
+# reported as such, its log naming what broke: make check builds every
+# lane on its own, which names the lane (on a fresh machine, that is a
+# small kernel each, too long for make test's budget).
 check_matrix() {
-	local row=$1 lane result="" bad=0 log sym line
+	local row=$1 lane result="" line join=() kdir=$BUILD/check-x86_64-kconfig keep="" j
 	while IFS= read -r line; do
 		lane=${line%%:*}
-		log=$LOGS/$row-matrix-$lane.log
 		if [ "$lane" = module ]; then
 			# the per-patch x86_64 build is this lane
 			result+=" $lane:ok"
-			continue
-		fi
-		lane_enter "$lane"
-		# (a failure here dies with the lane in place: the next run's
-		# start puts the folders back)
-		configure x86_64 "$lane"
-		# refused: the series' own symbols that exist ended up unset
-		local refused=1 any=0
-		while read -r sym; do
-			sym=${sym%%=*}
-			sym=${sym#CONFIG_}
-			sym_exists "$sym" || continue
-			any=1
-			grep -q "^CONFIG_$sym=" "$LANE_MAIN/.config" && refused=0
-		done < <(grep '^CONFIG_' "$CI_DIR/kconfig/driver.config")
-		if [ $any -eq 1 ] && [ $refused -eq 1 ]; then
-			result+=" $lane:refused"
-			lane_leave
-			continue
-		fi
-		# W=1 as in the prepared build, so ccache finds what the lanes
-		# share with it (kernel-doc is not this check's business)
-		local t0=$SECONDS
-		if make -C "$SRC" O="$LANE_MAIN" -j"$JOBS" ARCH=x86_64 CC="ccache gcc" W=1 "$KPY" \
-			"${NO_KDOC[@]}" vmlinux modules >"$log" 2>&1; then
-			result+=" $lane:ok"
+		elif [ "${MATRIX_JOIN:-0}" = 1 ] && lane_only_off "${line#*:}"; then
+			allnoconfig x86_64 "$kdir" "$(fragment x86_64 "$lane")" \
+				"$LOGS/config-x86_64-$lane.log" ||
+				die "x86_64 lane $lane: allnoconfig failed: see $LOGS/config-x86_64-$lane.log"
+			if lane_refused "$kdir"; then
+				result+=" $lane:refused"
+			else
+				join+=("$lane")
+				keep+=$(driver_syms "$kdir")$'\n'
+			fi
 		else
-			result+=" $lane:FAIL"
-			bad=1
+			build_lane "$row" "$lane"
+			result+=" $lane:$LANE_RESULT"
 		fi
-		lane_leave
-		info "$row: matrix lane $lane built in $((SECONDS - t0)) s"
 	done < <(grep -E '^[a-z0-9-]+:' "$CI_DIR/kconfig/matrix.config")
+	if [ ${#join[@]} -gt 1 ]; then
+		j=joined-$(IFS=+; printf '%s' "${join[*]}")
+		allnoconfig x86_64 "$kdir" "$(fragment x86_64 "$j" "${join[@]}")" \
+			"$LOGS/config-x86_64-$j.log" ||
+			die "x86_64 lanes ${join[*]}: allnoconfig failed: see $LOGS/config-x86_64-$j.log"
+		if [ -n "$(comm -23 <(printf '%s' "$keep" | grep . | sort -u) <(driver_syms "$kdir" | sort -u))" ]; then
+			info "$row: joined, the lanes ${join[*]} would leave out symbols that one of them keeps: each on its own"
+		else
+			build_lane "$row" "$j" "${join[@]}"
+			result+=" ($(IFS=,; printf '%s' "${join[*]}")):$LANE_RESULT(joined)"
+			printf 'the lanes %s, joined into one kernel: %s (log: %s)\n' "${join[*]}" \
+				"$LANE_RESULT" "$LOGS/$row-matrix-$j.log" >>"$LOGS/$row-matrix.notes"
+			join=()
+		fi
+	fi
+	for lane in "${join[@]}"; do
+		build_lane "$row" "$lane"
+		result+=" $lane:$LANE_RESULT"
+	done
 	printf '%s\n' "$result" >"$LOGS/$row-matrix.log"
-	if [ $bad -eq 1 ]; then
-		set_cell "$row" matrix "FAIL($(printf '%s' "$result" | tr ' ' '\n' | grep -c FAIL))"
+	[ ! -f "$LOGS/$row-matrix.notes" ] || cat "$LOGS/$row-matrix.notes" >>"$LOGS/$row-matrix.log"
+	if [[ $result == *:FAIL* ]]; then
+		set_cell "$row" matrix "FAIL($(printf '%s' "$result" | tr ' ' '\n' | grep -c ':FAIL'))"
 	else
 		set_cell "$row" matrix pass
 	fi

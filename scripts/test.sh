@@ -228,9 +228,11 @@ bg_start sim-build env SIM_BUILD_ONLY=1 "$TOP/scripts/sim-test.sh" panthor
 bg_after sim-build sim-panthor "$TOP/scripts/sim-test.sh" panthor
 bg_after sim-panthor sim-forseti "$TOP/scripts/sim-test.sh" forseti
 run selftest nice -n "$FG_NICE" "$TOP/scripts/tests/run.sh"
-# The Kconfig matrix at the series' head only (every topic's head in
-# `make check TOPIC=...`): its lanes are small kernels of their own.
-export MATRIX_AT=series-head
+# The Kconfig matrix at the series' head only, the lanes that turn a
+# symbol off joined into one kernel (every topic's head, each lane on its
+# own, in `make check TOPIC=...`): each lane is a small kernel of its own,
+# most of which a symbol such as PM reaches.
+export MATRIX_AT=series-head MATRIX_JOIN=1
 run check check_suite
 bg_finish posting
 # a kernel that does not build is one failed suite; the lanes then say why

@@ -140,7 +140,8 @@ t_check_clean_series_passes() {
 #   gamma-05 a C file that no Makefile builds
 #   gamma-06 a NULL test before kfree() (Coccinelle, at gamma's head only)
 #   gamma-07 a regulator registered without depending on REGULATOR (builds
-#            here, fails the Kconfig matrix's no-regulator lane)
+#            here; at the head, the matrix's joined no-regulator and
+#            no-pm-devfreq lanes fail, its built-in lane does not)
 #   gamma-08 a syntax error (the build, on both arches)
 #   gamma-09 documentation only: no build runs, and the tree still does
 #            not build (the break's failure, carried)
@@ -290,11 +291,14 @@ defects_run() {
 	}
 	git -C "$KTREE" checkout -q --detach "refs/tags/$BASE_TAG"
 	"$S/export.sh" >>"$DEFECTS/setup.log" 2>&1 || return 1
-	echo 'no-regulator: CONFIG_REGULATOR=n' >>"$CI_DIR/kconfig/matrix.config"
+	# two lanes that only turn symbols off (joined in make test) and one
+	# that does not (built on its own, as make check builds every lane)
+	printf '%s\n' 'fixture-builtin: @builtin' 'no-regulator: CONFIG_REGULATOR=n' \
+		'no-pm-devfreq: CONFIG_PM_DEVFREQ=n' >>"$CI_DIR/kconfig/matrix.config"
 	"$S/apply.sh" >>"$DEFECTS/setup.log" 2>&1 || return 1
 	# as make test runs it: every head check, the matrix at the series'
-	# head (gamma) only
-	if MATRIX_AT=series-head HEAD_CHECKS="kdoc cocci matrix" "$S/check.sh" >"$DEFECTS/out" 2>&1; then
+	# head (gamma) only, its lanes joined
+	if MATRIX_AT=series-head MATRIX_JOIN=1 HEAD_CHECKS="kdoc cocci matrix" "$S/check.sh" >"$DEFECTS/out" 2>&1; then
 		echo "check passed a series with planted defects: see $DEFECTS/out" >"$DEFECTS/status"
 		return 1
 	fi
@@ -345,8 +349,11 @@ t_check_matrix_catches_missing_kconfig_dependency() {
 	defects_run || return 1
 	[ "$(dcell alpha-head matrix)" = "(at fixture/gamma)" ] &&
 		[ "$(dcell gamma-07 x86_64)" = pass ] && [[ "$(dcell gamma-head matrix)" == FAIL* ]] &&
-		grep -q 'no-regulator:FAIL' "$DEFECTS/logs/gamma-head-matrix.log" &&
-		grep -q 'devm_regulator_register.*undefined' "$DEFECTS/logs/gamma-head-matrix-no-regulator.log"
+		# the lane built on its own, then the two joined, which fail
+		grep -q ' fixture-builtin:ok ' "$DEFECTS/logs/gamma-head-matrix.log" &&
+		grep -q ' (no-regulator,no-pm-devfreq):FAIL(joined)' "$DEFECTS/logs/gamma-head-matrix.log" &&
+		grep -q 'devm_regulator_register.*undefined' \
+			"$DEFECTS/logs/gamma-head-matrix-joined-no-regulator+no-pm-devfreq.log"
 }
 
 t_check_reuses_build_for_documentation_only_patch() {
