@@ -32,6 +32,26 @@ cpu_now() {
 	rm -f "$f"
 }
 
+# stage_cpu C0: the CPU seconds of the foreground stage that began at C0
+# (CPU_NOW then). Bash adds a background stage's CPU to its own when it
+# reaps it, during whatever foreground stage runs then: the background
+# stages that have ended since (their .cpu written) are taken out again,
+# each once; they have their own line in the table. (It sets STAGE_CPU.)
+declare -A BG_COUNTED
+stage_cpu() {
+	local l c bg=0
+	for l in "${!BG_PID[@]}"; do
+		[ -z "${BG_COUNTED[$l]:-}" ] && [ -f "$BUILD/test-$l.cpu" ] || continue
+		wait "${BG_PID[$l]}" 2>/dev/null || true
+		c=$(cat "$BUILD/test-$l.cpu" 2>/dev/null || echo 0)
+		bg=$((bg + ${c:-0}))
+		BG_COUNTED[$l]=1
+	done
+	cpu_now
+	STAGE_CPU=$((CPU_NOW - $1 - bg))
+	[ "$STAGE_CPU" -ge 0 ] || STAGE_CPU=0
+}
+
 # count LABEL LOG: add the suite's own closing line to the totals.
 count() {
 	local label=$1 log=$2 line p f k
@@ -60,8 +80,8 @@ run() {
 	c0=$CPU_NOW
 	"$@" 2>&1 | tee "$log" || rc=$?
 	printf '===== %s: exit %d after %d s\n' "$label" "$rc" $(($(date +%s) - t0))
-	cpu_now
-	STAGES+=("$label $(($(date +%s) - t0)) $((CPU_NOW - c0)) $(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1 | tr ' ' '_' || true)")
+	stage_cpu "$c0"
+	STAGES+=("$label $(($(date +%s) - t0)) $STAGE_CPU $(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1 | tr ' ' '_' || true)")
 	count "$label" "$log"
 	if [ $rc -ne 0 ] && ! grep -qE '^[0-9]+ passed, [1-9][0-9]* failed' "$log"; then
 		# a suite that failed without counting a failure still fails
@@ -109,7 +129,8 @@ bg_after() {
 # one failed suite, its success counts nothing.
 bg_finish() {
 	local label=$1 kind=${2:-suite} log=$BUILD/test-$1.log rc t cpu
-	wait "${BG_PID[$label]}" || true
+	wait "${BG_PID[$label]}" 2>/dev/null || true
+	BG_COUNTED[$label]=1
 	rc=$(cat "$BUILD/test-$label.rc" 2>/dev/null || echo 1)
 	t=$(($(stat -c %Y "$BUILD/test-$label.rc" 2>/dev/null || date +%s) -
 		$(cat "$BUILD/test-$label.start" 2>/dev/null || echo "${BG_T0[$label]}")))
@@ -143,15 +164,15 @@ setup() {
 	c0=$CPU_NOW
 	if ! "$@"; then
 		printf '===== %s failed after %d s\n' "$label" $(($(date +%s) - t0))
-		cpu_now
-		STAGES+=("$label $(($(date +%s) - t0)) $((CPU_NOW - c0)) failed")
+		stage_cpu "$c0"
+		STAGES+=("$label $(($(date +%s) - t0)) $STAGE_CPU failed")
 		stage_table
 		printf '0 passed, 1 failed\n'
 		exit 1
 	fi
 	printf '===== %s: done in %d s\n' "$label" $(($(date +%s) - t0))
-	cpu_now
-	STAGES+=("$label $(($(date +%s) - t0)) $((CPU_NOW - c0)) done")
+	stage_cpu "$c0"
+	STAGES+=("$label $(($(date +%s) - t0)) $STAGE_CPU done")
 }
 
 # stage_table: each stage's wall time and result, and the total, so that a
