@@ -234,20 +234,24 @@ setup tree "$TOP/scripts/tree.sh"
 setup apply "$TOP/scripts/apply.sh"
 # The simulator's lanes, one after the other, run in the background from
 # here on: each builds its kernel in a worktree and folder of its own, then
-# boots a guest that keeps one core busy. The workbench's tests, the
-# series' checks and the posting tests run beside them at a lower priority
-# (FG_NICE), so that a guest's timed tests get the core they need while
-# the builds take the rest, including the gaps of their serial parts (git,
-# checkpatch, Kconfig, make's startup). Run one after the other, the lanes
-# cost about 460 s of wall time at the end of the run.
+# boots a guest that keeps one core busy. Everything else (the preparation
+# of the check builds, the workbench's tests, the series' checks, the
+# posting tests) runs beside them at a lower priority (FG_NICE), so that a
+# guest's timed tests get the core they need while the builds take the
+# rest, including the gaps of their serial parts (git, checkpatch,
+# Kconfig, make's startup, links). The simulator's kernel starts at once,
+# its make at nice 5 (sim-test.sh), ahead of the preparation: about 900
+# CPU seconds on a fresh machine, which the preparation's serial parts
+# (its links, sparse's baseline, kernel-doc) leave a core for, so that
+# its guests run beside the workbench's tests rather than after them.
 FG_NICE=${FG_NICE:-10}
-# The posting tests use fixture trees and a small build folder of their
-# own: they run beside the preparation of the check builds.
-bg_start posting nice -n "$FG_NICE" "$TOP/scripts/tests/posting.sh"
-setup prepare "$TOP/scripts/check.sh" --prepare
 bg_start sim-build env SIM_BUILD_ONLY=1 "$TOP/scripts/sim-test.sh" panthor
 bg_after sim-build sim-panthor "$TOP/scripts/sim-test.sh" panthor
 bg_after sim-panthor sim-forseti "$TOP/scripts/sim-test.sh" forseti
+# The posting tests use fixture trees and a small build folder of their
+# own.
+bg_start posting nice -n "$FG_NICE" "$TOP/scripts/tests/posting.sh"
+setup prepare nice -n "$FG_NICE" "$TOP/scripts/check.sh" --prepare
 run selftest nice -n "$FG_NICE" "$TOP/scripts/tests/run.sh"
 # The Kconfig matrix at the series' head only, the lanes that turn a
 # symbol off joined into one kernel (every topic's head, each lane on its
