@@ -95,15 +95,34 @@ run() {
 # meanwhile: on two cores, their serial parts (git, b4, make's startup, a
 # guest) fill the gaps of the foreground's builds.
 declare -A BG_PID BG_T0
+
+# An interrupted make test stops its background stages too (a guest would
+# otherwise keep a core busy after the run is gone). Each stage runs in a
+# session of its own (bg_start), so that what it started is found even
+# when its parent has died (Ctrl-C reaches the foreground's group only).
+bg_stop_all() {
+	local l g
+	for l in "${!BG_PID[@]}"; do
+		# (one that was waited for is gone: its number may be another's)
+		[ -z "${BG_COUNTED[$l]:-}" ] || continue
+		g=$(cat "$BUILD/test-$l.pgid" 2>/dev/null || true)
+		[ -z "$g" ] || kill -TERM -- "-$g" 2>/dev/null || true
+	done
+	return 0
+}
+trap bg_stop_all EXIT
 bg_start() {
 	local label=$1
 	shift
 	printf '\n===== %s: started in the background: %s\n' "$label" "$*"
 	BG_T0[$label]=$(date +%s)
-	rm -f "$BUILD/test-$label.rc" "$BUILD/test-$label.cpu" "$BUILD/test-$label.start"
+	rm -f "$BUILD/test-$label.rc" "$BUILD/test-$label.cpu" "$BUILD/test-$label.start" \
+		"$BUILD/test-$label.pgid"
 	(
 		rc=0
-		"$@" >"$BUILD/test-$label.log" 2>&1 || rc=$?
+		setsid "$@" >"$BUILD/test-$label.log" 2>&1 </dev/null &
+		echo $! >"$BUILD/test-$label.pgid"
+		wait $! || rc=$?
 		echo "$rc" >"$BUILD/test-$label.rc"
 		cpu_now
 		echo "$CPU_NOW" >"$BUILD/test-$label.cpu"
