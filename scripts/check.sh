@@ -4,7 +4,8 @@
 # Check every patch of the series (or of TOPIC) in order, as stacked on the
 # topic branches of kernel-tree/:
 #   - it builds for x86_64 (COMPILE_TEST, W=1, sparse) and arm64 (W=1),
-#     with no warning that the base does not have;
+#     with no warning that the base does not have (ARM64_AT=topic-head,
+#     as make test runs it: arm64 at each topic's last patch only);
 #   - every C file it touches is really compiled (else "not built");
 #   - checkpatch.pl --strict is clean.
 # At each topic's head: Coccinelle and kernel-doc on the topic's files and
@@ -45,6 +46,11 @@ REPORT=${REPORT:-$BUILD/check-report.txt}
 LOGS=$BUILD/check-logs
 JOBS=${JOBS:-$(nproc)}
 ARCHES=${ARCHES:-x86_64 arm64}
+ARM64_AT=${ARM64_AT:-every-patch}
+case $ARM64_AT in
+every-patch | topic-head) ;;
+*) die "ARM64_AT=$ARM64_AT: say every-patch or topic-head" ;;
+esac
 mkdir -p "$LOGS"
 rm -rf "${LOGS:?}"/*
 # a run that died while a matrix lane had the x86_64 folder's place
@@ -372,9 +378,12 @@ COLS="x86_64 arm64 built checkpatch"
 HEAD_COLS="cocci kdoc matrix"
 declare -A CELL SUBJ CONFIGURED
 ROWS=()
-# the last patch whose builds ran (a documentation-only patch takes its
-# result)
-PREV_ROW=
+# each arch's last patch whose build ran (a documentation-only patch takes
+# its result)
+declare -A PREV_ROW=()
+# the archs whose build is deferred to the topic's last patch (deferred),
+# and those of them that a deferred patch's Kconfig change must reconfigure
+declare -A DEFER_PENDING=() DEFER_KCONF=()
 failed=0
 set_cell() { # row col value; a value starting with FAIL counts as failure
 	if [ -n "${CELL_SINK:-}" ]; then
@@ -387,13 +396,15 @@ set_cell() { # row col value; a value starting with FAIL counts as failure
 	case $3 in FAIL*) failed=1 ;; esac
 }
 
-# build_patch ARCH ROW DIRS...: build the folders, record the cell.
+# build_patch ARCH ROW DIRS...: build the folders, record the cell. The
+# log (begun by arch_build) says which folders it built.
 build_patch() {
 	local arch=$1 row=$2
 	shift 2
 	local log=$LOGS/$row-$arch.log extra=() rc=0 n
 	[ "$arch" = x86_64 ] && extra=(C=1 CHECK="$SPARSE")
-	kmake "$arch" "${extra[@]}" "$@" >"$log" 2>&1 || rc=$?
+	printf 'folders built: %s\n' "$*" >>"$log"
+	kmake "$arch" "${extra[@]}" "$@" >>"$log" 2>&1 || rc=$?
 	# link the folders' modules (modpost finds unresolved symbols, such as
 	# a helper used without selecting it)
 	local kos=() d m
@@ -453,18 +464,23 @@ dirs_of() {
 arch_build() {
 	local arch=$1 row=$2 reconf=$3 bad
 	shift 3
-	[ "$reconf" -eq 0 ] || configure "$arch"
+	: >"$LOGS/$row-$arch.log"
+	if [ "$reconf" -eq 1 ]; then
+		configure "$arch"
+		echo "configured afresh (first build of the run, or Kconfig changed since the last)" \
+			>>"$LOGS/$row-$arch.log"
+	fi
 	bad=$(config_check "$BUILD/check-$arch" "$BUILD/check-$arch.fragment")
 	if [ -n "$bad" ]; then
 		set_cell "$row" "$arch" "FAIL(kconfig)"
-		printf 'Kconfig did not give %s\n' "$bad" >"$LOGS/$row-$arch.log"
+		printf 'Kconfig did not give %s\n' "$bad" >>"$LOGS/$row-$arch.log"
 		return 0
 	fi
 	if [ "$reconf" -eq 1 ] && [ "$arch" = x86_64 ]; then
 		bad=$(kconfig_unmet "$arch")
 		if [ -n "$bad" ]; then
 			set_cell "$row" "$arch" "FAIL(kconfig)"
-			printf 'Kconfig:\n%s\n' "$bad" >"$LOGS/$row-$arch.log"
+			printf 'Kconfig:\n%s\n' "$bad" >>"$LOGS/$row-$arch.log"
 			return 0
 		fi
 	fi
@@ -490,21 +506,25 @@ replay_cells() {
 	[ $any -eq 1 ] || set_cell "$2" "$3" "FAIL(no result: see $LOGS/$2-$3.log)"
 }
 
-# build_arches ROW KCONF DIRS...: build the patch's folders on every arch.
-# The architectures build side by side, each in its own folder: their
-# serial parts (make's startup, modpost, the links) overlap. Each one's
-# cells are replayed here, in the order of $ARCHES.
+# build_arches ROW KCONF ARCHES DIRS...: build the patch's folders on each
+# of ARCHES (a space-separated list). The architectures build side by
+# side, each in its own folder: their serial parts (make's startup,
+# modpost, the links) overlap. Each one's cells are replayed here, in the
+# order of ARCHES.
 build_arches() {
-	local row=$1 kconf=$2 arch pids=() sink pid
-	shift 2
-	for arch in $ARCHES; do
+	local row=$1 kconf=$2 arches=$3 arch pids=() sink pid
+	shift 3
+	for arch in $arches; do
 		# configure on the first patch of a run (the folder may hold any
-		# earlier configuration) and whenever a patch touches Kconfig
+		# earlier configuration) and whenever a patch touches Kconfig,
+		# or touched it while this arch's build was deferred
 		local reconf=0
-		if [ $kconf -eq 1 ] || [ -z "${CONFIGURED[$arch]:-}" ]; then
+		if [ $kconf -eq 1 ] || [ -z "${CONFIGURED[$arch]:-}" ] ||
+			[ -n "${DEFER_KCONF[$arch]:-}" ]; then
 			reconf=1
 			CONFIGURED[$arch]=1
 		fi
+		unset "DEFER_KCONF[$arch]" "DEFER_PENDING[$arch]"
 		sink=$LOGS/$row-$arch.cells
 		: >"$sink"
 		(CELL_SINK=$sink arch_build "$arch" "$row" "$reconf" "$@") &
@@ -513,13 +533,24 @@ build_arches() {
 	for pid in "${pids[@]}"; do
 		wait "$pid" || true
 	done
-	for arch in $ARCHES; do
+	for arch in $arches; do
 		replay_cells "$LOGS/$row-$arch.cells" "$row" "$arch"
+		PREV_ROW[$arch]=$row
 	done
 }
 
+# deferred ARCH LAST: is ARCH's build of this patch left to its topic's
+# last patch (LAST=1 for that one)? ARM64_AT=topic-head (make test): arm64
+# builds each topic's last patch only, with every folder the topic has
+# touched, so that what the topic changes is compiled for arm64 as it is
+# at its head; make check builds arm64 at every patch, which names the
+# patch that broke it.
+deferred() {
+	[ "$1" = arm64 ] && [ "$ARM64_AT" = topic-head ] && [ "$2" -eq 0 ]
+}
+
 check_patch() {
-	local t=$1 c=$2 row=$3 files dirs stale
+	local t=$1 c=$2 row=$3 last=$4 files dirs stale
 	checkout "$c"
 	mapfile -t files < <(git -C "$SRC" diff --name-only --diff-filter=AMR "$c^" "$c")
 	mapfile -t dirs < <(dirs_of "${files[@]}" "${SERIES_FILES[@]}")
@@ -541,31 +572,39 @@ check_patch() {
 			esac
 		done
 	fi
-	if [ $docs -eq 1 ] && [ -n "$PREV_ROW" ]; then
-		# No file that a kernel build reads has changed since the patch
-		# checked before this one (documentation and MAINTAINERS only):
-		# both architectures' builds are that patch's. Its failures
-		# carry over (the tree still does not build), its new warnings
-		# do not (nothing would be recompiled to show them again), and
-		# a Kconfig failure only if the configuration still is not what
-		# ci/kconfig asks (Kconfig's unmet dependencies are looked for
-		# where Kconfig changes).
-		local v
-		for arch in $ARCHES; do
+	local build="" v prev
+	for arch in $ARCHES; do
+		prev=${PREV_ROW[$arch]:-}
+		if deferred "$arch" "$last"; then
+			DEFER_PENDING[$arch]=1
+			[ $kconf -eq 0 ] || DEFER_KCONF[$arch]=1
+			printf '%s: built at the last patch of the topic only (make check builds every patch)\n' \
+				"$arch" >"$LOGS/$row-$arch.log"
+			set_cell "$row" "$arch" "(at topic head)"
+		elif [ $docs -eq 1 ] && [ -n "$prev" ] && [ -z "${DEFER_PENDING[$arch]:-}" ]; then
+			# No file that a kernel build reads has changed since the
+			# patch built before this one (documentation and
+			# MAINTAINERS only): the arch's build is that patch's.
+			# Its failures carry over (the tree still does not
+			# build), its new warnings do not (nothing would be
+			# recompiled to show them again), and a Kconfig failure
+			# only if the configuration still is not what ci/kconfig
+			# asks (Kconfig's unmet dependencies are looked for where
+			# Kconfig changes).
 			printf '%s: the build reads no file this patch changes; its result is %s'"'"'s\n' \
-				"$arch" "$PREV_ROW" >"$LOGS/$row-$arch.log"
-			v=${CELL["$PREV_ROW|$arch"]:-FAIL(no result)}
+				"$arch" "$prev" >"$LOGS/$row-$arch.log"
+			v=${CELL["$prev|$arch"]:-FAIL(no result)}
 			[[ $v =~ ^FAIL\([0-9]+\ new\)$ ]] && v=pass
 			if [ "$v" = "FAIL(kconfig)" ] &&
 				[ -z "$(config_check "$BUILD/check-$arch" "$BUILD/check-$arch.fragment")" ]; then
 				v=pass
 			fi
 			set_cell "$row" "$arch" "$v"
-		done
-	else
-		PREV_ROW=$row
-		build_arches "$row" "$kconf" "${dirs[@]}"
-	fi
+		else
+			build+=" $arch"
+		fi
+	done
+	[ -z "$build" ] || build_arches "$row" "$kconf" "$build" "${dirs[@]}"
 	# Every C file the patch touches must have been compiled on x86_64.
 	stale=""
 	for f in "${files[@]}"; do
@@ -943,13 +982,14 @@ for t in $want_topics; do
 	i=0
 	commits=$(kgit rev-list --reverse "$parent..refs/heads/$(topic_branch "$t")")
 	[ -n "$commits" ] || continue
+	ncommits=$(wc -w <<<"$commits")
 	for c in $commits; do
 		i=$((i + 1))
 		row=$(printf '%s-%02d' "${t#*-}" "$i")
 		ROWS+=("$row")
 		SUBJ["$row"]=$(kgit log -1 --format=%s "$c")
 		t0=$(date +%s)
-		check_patch "$t" "$c" "$row"
+		check_patch "$t" "$c" "$row" "$((i == ncommits))"
 		info "$row: $(for col in $COLS; do printf '%s=%s ' "$col" "${CELL["$row|$col"]:-}"; done)($(($(date +%s) - t0)) s)"
 	done
 	hrow="${t#*-}-head"

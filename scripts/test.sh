@@ -4,7 +4,8 @@
 # What `make test` and CI run: set up the tree (installing what is missing),
 # apply the series, then every suite: the workbench's own tests, the
 # per-patch checks of the whole series (the Kconfig matrix at the series'
-# head only: `make check` runs it at every topic's head), and the simulator
+# head only, arm64 at each topic's last patch only: `make check` runs the
+# matrix at every topic's head and arm64 at every patch), and the simulator
 # tests, whose forseti lane also runs the landed topics' KUnit suites as
 # modules under KASAN, lockdep and kmemleak (`make kunit` runs them in
 # kunit.py's own kernel). Each suite prints its own lines; then a table of
@@ -275,8 +276,11 @@ run selftest nice -n "$FG_NICE" "$TOP/scripts/tests/run.sh"
 # The Kconfig matrix at the series' head only, the lanes that turn a
 # symbol off joined into one kernel (every topic's head, each lane on its
 # own, in `make check TOPIC=...`): each lane is a small kernel of its own,
-# most of which a symbol such as PM reaches.
-export MATRIX_AT=series-head MATRIX_JOIN=1
+# most of which a symbol such as PM reaches. arm64 at each topic's last
+# patch only (x86_64, with sparse and modpost, at every patch; `make
+# check` builds arm64 at every patch too): about a third of a patch's
+# cost, and a fresh machine's run must fit CI's limit with seven topics.
+export MATRIX_AT=series-head MATRIX_JOIN=1 ARM64_AT=topic-head
 run check check_suite
 bg_finish posting
 # a kernel that does not build is one failed suite; the lanes then say why
