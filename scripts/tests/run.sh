@@ -34,16 +34,61 @@ fixture_env() {
 	export HEAD_CHECKS="kdoc" ARM64_AT=every-patch
 }
 
+# reset_fixture [git-only]: the fixture environment, its tree at the base;
+# "git-only" for tests of git work only (apply, export, the checks'
+# argument and tool errors), on a tree that holds only the base's files
+# that the fixture series changes (git_only_base): on a worktree of the
+# whole kernel, 70,000 files, each reset and checkout costs seconds.
 reset_fixture() {
 	fixture_env
-	fixture_tree_reset
+	if [ "${1:-}" = git-only ]; then
+		git_only_base || die "could not make the base tree $FIX/git-base"
+		export KTREE=$FIX/git-tree
+		# (fixture_tree_reset makes KTREE a worktree of REAL_KTREE)
+		local REAL_KTREE=$FIX/git-base
+		fixture_tree_reset
+	else
+		fixture_tree_reset
+	fi
 	echo 'module:' >"$CI_DIR/kconfig/matrix.config"
 }
 
+# git_only_base: $FIX/git-base, a repository whose first commit, tagged as
+# the base, holds the base's files that the fixture series and the tests
+# edit (and the kernel's .gitattributes, which shape format-patch's hunk
+# headers). Like kernel-tree/, it also holds what the workbench must leave
+# alone: branches without the fixture's prefix and a newer base tag on a
+# later commit. Made once per run of this script (the base may have moved
+# since).
+rm -rf "$FIX/git-base" "$FIX/git-tree"
+git_only_base() {
+	local t=$FIX/git-base f
+	git -C "$t" rev-parse -q --verify "refs/tags/$BASE_TAG" >/dev/null 2>&1 && return 0
+	rm -rf "$t"
+	git init -q "$t" || return 1
+	for f in .gitattributes drivers/gpu/drm/Kconfig drivers/gpu/drm/Makefile MAINTAINERS; do
+		mkdir -p "$t/$(dirname "$f")"
+		git -C "$REAL_KTREE" show "refs/tags/$BASE_TAG:$f" >"$t/$f" || {
+			echo "git_only_base: $f is not in $REAL_KTREE at $BASE_TAG" >&2
+			return 1
+		}
+	done
+	git -C "$t" add -A &&
+		git -C "$t" -c user.name=t -c user.email=t@t commit -q -m "the base's files the fixture edits" &&
+		git -C "$t" tag "$BASE_TAG" &&
+		git -C "$t" branch alpha && git -C "$t" branch gamma &&
+		echo '# a later base' >>"$t/MAINTAINERS" &&
+		git -C "$t" -c user.name=t -c user.email=t@t commit -q -a -m "a later base" &&
+		git -C "$t" tag "$BASE_TAG.1" &&
+		git -C "$t" checkout -q --detach "refs/tags/$BASE_TAG"
+}
+
+
 # The clean fixture series (scripts/tests/fixture-lib.sh), exported into
-# the fixture project, which is its own git repository.
+# the fixture project, which is its own git repository; [git-only]: on the
+# base tree of git work only (reset_fixture).
 make_clean_series() {
-	reset_fixture
+	reset_fixture "$@"
 	fixture_commits
 	"$S/export.sh" >/dev/null
 	(cd "$FIX/proj" && git init -q && git add -A &&
@@ -57,7 +102,7 @@ cell() {
 
 # --- the tests ------------------------------------------------------------------
 t_apply_export_roundtrip() {
-	make_clean_series
+	make_clean_series git-only
 	"$S/apply.sh" >"$FIX/out" 2>&1 || return 1
 	[ "$(git -C "$KTREE" rev-list --count "refs/tags/$BASE_TAG..fixture/alpha")" = 2 ] || return 1
 	[ "$(git -C "$KTREE" rev-parse fixture/beta)" = "$(git -C "$KTREE" rev-parse fixture/alpha)" ] || return 1
@@ -70,7 +115,7 @@ t_apply_export_roundtrip() {
 }
 
 t_apply_names_patch_that_does_not_apply() {
-	make_clean_series
+	make_clean_series git-only
 	# a gamma patch whose context is not in the tree
 	sed -i 's/^ #include <linux\/module.h>$/ #include <linux\/modulex.h>/' "$SERIES"/3-gamma/0001-*.patch
 	if "$S/apply.sh" >"$FIX/out" 2>&1; then return 1; fi
@@ -79,7 +124,7 @@ t_apply_names_patch_that_does_not_apply() {
 }
 
 t_apply_rejects_corrupt_patch() {
-	make_clean_series
+	make_clean_series git-only
 	printf 'this is not a patch\n' >"$SERIES/2-beta/0001-garbage.patch"
 	if "$S/apply.sh" >"$FIX/out" 2>&1; then return 1; fi
 	grep -q "topic 2-beta: patch 0001-garbage.patch does not apply" "$FIX/out" || return 1
@@ -89,7 +134,7 @@ t_apply_rejects_corrupt_patch() {
 }
 
 t_apply_export_refuse_dirty_tree() {
-	make_clean_series
+	make_clean_series git-only
 	"$S/apply.sh" >/dev/null 2>&1 || return 1
 	echo '/* uncommitted */' >>"$KTREE/drivers/gpu/drm/fixture/fixture_main.c"
 	if "$S/apply.sh" >"$FIX/out" 2>&1; then return 1; fi
@@ -101,7 +146,7 @@ t_apply_export_refuse_dirty_tree() {
 }
 
 t_apply_keeps_unexported_commits() {
-	make_clean_series
+	make_clean_series git-only
 	"$S/apply.sh" >/dev/null 2>&1 || return 1
 	git -C "$KTREE" checkout -q fixture/gamma
 	echo '# more' >>"$KTREE/drivers/gpu/drm/fixture/Makefile"
@@ -114,7 +159,7 @@ t_apply_keeps_unexported_commits() {
 }
 
 t_unknown_topic() {
-	make_clean_series
+	make_clean_series git-only
 	if "$S/check.sh" nosuch >"$FIX/out" 2>&1; then return 1; fi
 	grep -q "unknown topic 'nosuch'" "$FIX/out"
 }
@@ -432,7 +477,7 @@ t_check_fails_without_working_sparse() {
 }
 
 t_missing_tool_is_named() {
-	make_clean_series
+	make_clean_series git-only
 	mkdir -p "$FIX/nospatch"
 	rm -f "$FIX/nospatch"/*
 	local f
