@@ -220,8 +220,9 @@ bool msim_mmu_write(struct msim *s, u32 offset, u32 val)
 		as_settle(as);	/* as_busy_us = 0: at once */
 		break;
 	default:
-		pr_info_ratelimited("mali_sim: AS%ld: unknown command %u\n",
-				    (long)(as - s->as), val);
+		/* the driver meant something; hardware would ignore it */
+		pr_warn_ratelimited("mali_sim: protocol violation: unknown AS command %u written to AS%ld\n",
+				    val, (long)(as - s->as));
 		break;
 	}
 	return true;
