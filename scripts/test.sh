@@ -273,6 +273,9 @@ bg_after sim-panthor sim-forseti "$TOP/scripts/sim-test.sh" forseti
 bg_start posting nice -n "$FG_NICE" "$TOP/scripts/tests/posting.sh"
 setup prepare nice -n "$FG_NICE" "$TOP/scripts/check.sh" --prepare
 run selftest nice -n "$FG_NICE" "$TOP/scripts/tests/run.sh"
+# The simulator's MMU model on the host (a second): so that it cannot
+# regress unnoticed between the lanes' guest runs.
+run sim-model nice -n "$FG_NICE" "$TOP/tests/sim-model/run.sh"
 # The Kconfig matrix at the series' head only, the lanes that turn a
 # symbol off joined into one kernel (every topic's head, each lane on its
 # own, in `make check TOPIC=...`): each lane is a small kernel of its own,

@@ -68,7 +68,7 @@ struct msim_as {
 	/* Translations, kept until UPDATE or the unlock of a locked region. */
 	struct msim_tlb_entry tlb[MSIM_TLB_ENTRIES];
 	/* Counters for the debugfs view. */
-	u64 tlb_hits, tlb_misses, tlb_flushes, cmds_dropped;
+	u64 tlb_hits, tlb_misses, tlb_flushes, cmds_dropped, lock_stalls;
 };
 
 struct msim_call {
@@ -167,10 +167,13 @@ void msim_mmu_reset(struct msim *s);
 struct dentry;
 void msim_mmu_debugfs(struct msim *s, struct dentry *dir);
 /*
- * GPU memory access through address space @as. Returns 0, or the MMU
+ * GPU memory access through address space @as. Returns 0, the MMU
  * exception code of the fault (which has then been reported on the MMU
- * interrupt).
+ * interrupt), or MSIM_MEM_STALL: a command stream's access to a locked
+ * region missed the TLB and must be retried once the region is unlocked
+ * (nothing was accessed, no fault raised).
  */
+#define MSIM_MEM_STALL	0x10000	/* not an exception code */
 int msim_mem_read(struct msim *s, int as, u64 va, void *buf, size_t len);
 int msim_mem_write(struct msim *s, int as, u64 va, const void *buf, size_t len);
 
@@ -190,6 +193,7 @@ enum msim_cs_result {
 	MSIM_CS_YIELD,		/* slice used up, more to do */
 	MSIM_CS_STALLED,	/* hung */
 	MSIM_CS_FATAL,		/* raised CS_FATAL */
+	MSIM_CS_MMU_STALL,	/* an access to a locked region: retry after the unlock */
 };
 
 struct msim_cs_ctx {

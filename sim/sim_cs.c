@@ -14,6 +14,10 @@
  * the RUN_* family, REQ_RESOURCE, SET_SB_ENTRY, HEAP_SET and TRACE_POINT as
  * no-ops.
  *
+ * An access to a region the driver has locked (AS LOCK) that misses the
+ * TLB stalls, as on hardware: the instruction is retried, on the poll
+ * timer, until the region is unlocked (sim_mmu.c), and it costs no budget.
+ *
  * Faults are the hardware's: an unmapped or read-only access raises an MMU
  * fault (sim_mmu.c) and a CS_FATAL with the translation-fault exception; an
  * unknown opcode raises CS_FATAL (CS_INSTR_INVALID); a call stack overflow
@@ -167,23 +171,25 @@ static enum msim_cs_result cs_exec(struct msim_cs_ctx *ctx, struct msim_cs *cs,
 	case CS_OP_STORE_MULTIPLE: {
 		u64 addr = reg64(cs, src) + (s16)BITS(in, 0, 16);
 		u32 mask = BITS(in, 16, 16);
+		u32 loaded[16] = {};
 		int i;
 
 		for (i = 0; i < 16 && !err; i++) {
 			if (!(mask & BIT(i)))
 				continue;
 			if (op == CS_OP_LOAD_MULTIPLE) {
-				u32 v = 0;
-
-				err = msim_mem_read(s, ctx->as, addr + 4 * i, &v, 4);
-				if (!err)
-					set_reg32(cs, dst + i, v);
+				/* registers change only once every load is done */
+				loaded[i] = 0;
+				err = msim_mem_read(s, ctx->as, addr + 4 * i, &loaded[i], 4);
 			} else {
 				u32 v = reg32(cs, dst + i);
 
 				err = msim_mem_write(s, ctx->as, addr + 4 * i, &v, 4);
 			}
 		}
+		for (i = 0; i < 16 && !err && op == CS_OP_LOAD_MULTIPLE; i++)
+			if (mask & BIT(i))
+				set_reg32(cs, dst + i, loaded[i]);
 		break;
 	}
 	case CS_OP_CALL: {
@@ -324,6 +330,11 @@ static enum msim_cs_result cs_exec(struct msim_cs_ctx *ctx, struct msim_cs *cs,
 		return cs_fatal(ctx, cs, MSIM_EXC_CS_INSTR_INVALID, in);
 	}
 
+	if (err == MSIM_MEM_STALL) {
+		/* retried whole: every access above is idempotent up to its first stall */
+		*advance = false;
+		return MSIM_CS_MMU_STALL;
+	}
 	if (err)
 		return cs_fatal(ctx, cs, err, reg64(cs, src));
 	return MSIM_CS_YIELD;
@@ -347,6 +358,8 @@ enum msim_cs_result msim_cs_run(struct msim_cs_ctx *ctx, struct msim_cs *cs,
 			return MSIM_CS_STALLED;
 		}
 		err = cs_fetch(ctx, cs, &in, &have);
+		if (err == MSIM_MEM_STALL)
+			return MSIM_CS_MMU_STALL;
 		if (err)
 			return cs_fatal(ctx, cs, err, cs->depth ?
 					cs->stack[cs->depth - 1].addr : ctx->ring_base);
@@ -357,6 +370,10 @@ enum msim_cs_result msim_cs_run(struct msim_cs_ctx *ctx, struct msim_cs *cs,
 		}
 		cs->budget--;
 		r = cs_exec(ctx, cs, in, &advance);
+		if (r == MSIM_CS_MMU_STALL) {
+			cs->budget++;	/* waiting is not running */
+			return r;
+		}
 		if (advance)
 			cs_advance(cs);
 		if (r != MSIM_CS_YIELD)

@@ -378,6 +378,10 @@ static bool fw_run_cs(struct msim *s, int g, int c, int as, struct msim_fw_pass 
 		else
 			p->again = true;
 		return false;
+	case MSIM_CS_MMU_STALL:
+		/* not idle: it waits for the driver to unlock a region */
+		p->poll = true;
+		return false;
 	case MSIM_CS_STALLED:
 		pr_info("mali_sim: CSG%d CS%d stalled (instruction budget or knob)\n", g, c);
 		return false;

@@ -20,6 +20,23 @@
  * never unlocks a region keeps them). Invalid descriptors are not cached
  * (a fault always walks again).
  *
+ * An access of a command stream to a locked region that misses the TLB
+ * stalls, as on hardware, until the region is unlocked: the walk does not
+ * happen (the driver is changing those tables), no fault is raised, and
+ * msim_mem_read/write return MSIM_MEM_STALL, on which the CS interpreter
+ * retries the instruction later (as for a blocked SYNC_WAIT). So a driver
+ * that unmaps and remaps inside one locked region (panthor's remap of a
+ * 2 MiB block) is not punished with a spurious fault for a job touching a
+ * neighbouring page meanwhile. The simulated MCU (address space 0) cannot
+ * wait: its accesses to a locked region walk the tables as they are, and
+ * the result is not cached.
+ *
+ * Known leniency: only leaf translations are cached; there is no walk
+ * cache of intermediate table descriptors. A driver that frees or reuses a
+ * table page (level 0-2) without LOCK and a flush is therefore caught only
+ * when a stale leaf translation shows, not when hardware would walk a
+ * stale table pointer into a freed page.
+ *
  * Every GPU memory access of the simulated MCU (address space 0) and of the
  * command streams (the group's address space) walks the driver's AArch64
  * 4K-granule stage-1 tables (levels 0 to 3, 48-bit VA) in system memory.
@@ -281,11 +298,12 @@ static void *msim_translate(struct msim *s, int asn, u64 va, bool write, u32 *co
 		return NULL;
 	}
 	/*
-	 * Hardware stalls an access to a locked region until the unlock. Here
-	 * it completes as if it came before the lock: through what the TLB
-	 * holds, or by a walk whose result is not cached (the tables are
-	 * being changed). Either way nothing cached in the region survives
-	 * its unlock, and nothing in it is dropped without one.
+	 * An access to a locked region goes through what the TLB holds; one
+	 * that misses stalls until the unlock, as on hardware (the tables are
+	 * being changed). The MCU cannot stall here: its walk completes as if
+	 * it came before the lock, and its result is not cached. Either way
+	 * nothing cached in the region survives its unlock, and nothing in it
+	 * is dropped without one.
 	 */
 	locked = as->lock_end > as->lock_start && va >= as->lock_start && va < as->lock_end;
 	if (e->vpn == (vpn | MSIM_TLB_VALID)) {
@@ -298,6 +316,11 @@ static void *msim_translate(struct msim *s, int asn, u64 va, bool write, u32 *co
 		if (!p)
 			*code = MSIM_EXC_TRANSLATION(3);
 		return p;
+	}
+	if (locked && asn != 0) {
+		as->lock_stalls++;
+		*code = MSIM_MEM_STALL;
+		return NULL;
 	}
 	as->tlb_misses++;
 	table &= MSIM_PTE_ADDR_MASK;
@@ -380,6 +403,11 @@ static int msim_mem_access(struct msim *s, int asn, u64 va, void *buf,
 		} else {
 			p = msim_translate(s, asn, va, write, &code);
 		}
+		if (!p && code == MSIM_MEM_STALL) {
+			/* nothing happened: the caller retries after the unlock */
+			spin_unlock_irqrestore(&s->lock, flags);
+			return code;
+		}
 		if (!p) {
 			msim_mmu_fault(s, asn, va, code, write);
 			spin_unlock_irqrestore(&s->lock, flags);
@@ -433,9 +461,9 @@ static int msim_mmu_show(struct seq_file *m, void *unused)
 		struct msim_as *as = &s->as[i];
 
 		as_settle(as);
-		seq_printf(m, "AS%d: tlb hits %llu misses %llu flushes %llu, commands dropped %llu, locked [0x%llx, 0x%llx)%s\n",
+		seq_printf(m, "AS%d: tlb hits %llu misses %llu flushes %llu, locked-region stalls %llu, commands dropped %llu, locked [0x%llx, 0x%llx)%s\n",
 			   i, as->tlb_hits, as->tlb_misses, as->tlb_flushes,
-			   as->cmds_dropped, as->lock_start, as->lock_end,
+			   as->lock_stalls, as->cmds_dropped, as->lock_start, as->lock_end,
 			   as->busy_cmd ? ", active" : "");
 	}
 	spin_unlock_irqrestore(&s->lock, flags);

@@ -6,8 +6,13 @@
  * them (UPDATE; LOCK then UNLOCK/FLUSH_PT/FLUSH_MEM of a region covering
  * them); AS_ACTIVE stays set for as_busy_us and a command takes effect
  * only when it completes; a command written while one is in progress is
- * dropped and counted; faults are not cached. One line per check that
- * fails, then "PASS"/"FAIL: N failures".
+ * dropped and counted; faults are not cached; a command stream's access to
+ * a locked region that misses the TLB stalls (no walk, no fault) until the
+ * unlock, while the MCU's (AS0) walks uncached; a re-LOCK replaces the
+ * region with the wider one; a LOCK narrower than 32 KiB locks 32 KiB, one
+ * of width 63 everything; UPDATE while locked drops every translation.
+ * One line per check that fails, then "PASS"/"FAIL: N failures", then
+ * "N passed, N failed" (checks) for make test.
  */
 #include <stdlib.h>
 
@@ -25,10 +30,11 @@ void msim_irq_raise(struct msim *s, enum msim_irq_line line, u32 bits)
 
 static struct msim sim;
 static u64 next_table = 0x100000, root;
-static int fails;
+static int checks, fails;
 
 #define EXPECT(c, ...)							\
 	do {								\
+		checks++;						\
 		if (!(c)) {						\
 			printf("FAIL line %d: ", __LINE__);		\
 			printf(__VA_ARGS__);				\
@@ -64,9 +70,14 @@ static void set_page(u64 va, u64 pa)
 	table(t)[(va >> 12) & 0x1ff] = pa ? pa | MSIM_PTE_VALID | MSIM_PTE_TABLE : 0;
 }
 
+static void as_write(int asn, u32 reg, u32 val)
+{
+	msim_mmu_write(&sim, MSIM_AS_BASE + asn * MSIM_AS_STRIDE + reg, val);
+}
+
 static void reg_write(u32 reg, u32 val)
 {
-	msim_mmu_write(&sim, MSIM_AS_BASE + MSIM_AS_STRIDE + reg, val);
+	as_write(1, reg, val);
 }
 
 static bool active(void)
@@ -185,10 +196,123 @@ int main(void)
 		       "a write through a read-only cached translation did not fault");
 	}
 
+	/*
+	 * A command stream's TLB miss inside a locked region stalls: no walk,
+	 * no fault; the access goes through once the region is unlocked.
+	 */
+	{
+		const u64 v = 0x5000000;
+		u32 w = 0;
+		int err;
+
+		set_page(v, page(20));
+		set_page(v + 0x1000, page(21));
+		EXPECT(gpu_read(v) == 20, "locked-region setup: 0x%x", gpu_read(v));
+		sim.irq[MSIM_IRQ_MMU].rawstat = 0;
+		sim.as[1].faultstatus = 0;
+		lock(v | 15);			/* 64 KiB */
+		set_page(v, 0);			/* unmapped inside the lock ... */
+		set_page(v + 0x1000, page(22));	/* ... and remapped */
+		EXPECT(gpu_read(v) == 20, "a TLB hit inside a locked region did not go through: 0x%x",
+		       gpu_read(v));
+		err = msim_mem_read(&sim, 1, v + 0x1000, &w, 4);
+		EXPECT(err == MSIM_MEM_STALL, "a TLB miss inside a locked region did not stall: %d", err);
+		err = msim_mem_read(&sim, 1, v + 0x2000, &w, 4);
+		EXPECT(err == MSIM_MEM_STALL,
+		       "a miss on an unmapped page inside a locked region did not stall: %d", err);
+		EXPECT(!sim.irq[MSIM_IRQ_MMU].rawstat && !sim.as[1].faultstatus,
+		       "a stalled access raised a fault (rawstat 0x%x)", sim.irq[MSIM_IRQ_MMU].rawstat);
+		EXPECT(sim.as[1].lock_stalls == 2, "stalls counted: %llu",
+		       (unsigned long long)sim.as[1].lock_stalls);
+		command(MSIM_AS_CMD_UNLOCK);
+		EXPECT(gpu_read(v + 0x1000) == 22, "after the unlock the stalled page reads 0x%x",
+		       gpu_read(v + 0x1000));
+		EXPECT(gpu_read(v) == (0xdead0000 | MSIM_EXC_TRANSLATION(3)),
+		       "after the unlock the unmapped page reads 0x%x", gpu_read(v));
+		sim.irq[MSIM_IRQ_MMU].rawstat = 0;
+		sim.as[1].faultstatus = 0;
+	}
+
+	/* The MCU (AS0) cannot stall: it walks the locked region, uncached. */
+	{
+		const u64 v = 0x6000000;
+		u32 w = 0;
+
+		set_page(v, page(30));
+		as_write(0, MSIM_AS_TRANSTAB, lower_32_bits(root));
+		as_write(0, MSIM_AS_TRANSCFG, MSIM_TRANSCFG_MODE_4K);
+		as_write(0, MSIM_AS_COMMAND, MSIM_AS_CMD_UPDATE);
+		model_now_ns += 60000;
+		as_write(0, MSIM_AS_LOCKADDR, v | 14);
+		as_write(0, MSIM_AS_COMMAND, MSIM_AS_CMD_LOCK);
+		model_now_ns += 60000;
+		EXPECT(!msim_mem_read(&sim, 0, v, &w, 4) && w == 30,
+		       "the MCU's read in a locked region: 0x%x", w);
+		set_page(v, page(31));
+		EXPECT(!msim_mem_read(&sim, 0, v, &w, 4) && w == 31,
+		       "a walk inside a locked region was cached: 0x%x", w);
+		as_write(0, MSIM_AS_COMMAND, MSIM_AS_CMD_UNLOCK);
+		model_now_ns += 60000;
+	}
+
+	/* A re-LOCK (no unlock between) replaces the region with the wider one. */
+	{
+		const u64 v = 0x7000000;
+
+		set_page(v + 0x10000, page(40));
+		gpu_read(v + 0x10000);
+		set_page(v + 0x10000, page(41));
+		lock(v | 14);		/* 32 KiB at v: not v + 64 KiB */
+		lock(v | 17);		/* 256 KiB at v: covers it */
+		command(MSIM_AS_CMD_UNLOCK);
+		EXPECT(gpu_read(v + 0x10000) == 41, "a widening re-LOCK: the unlock kept 0x%x",
+		       gpu_read(v + 0x10000));
+	}
+
+	/* A width under 14 locks 32 KiB; width 63 locks everything. */
+	{
+		const u64 v = 0x8000000;
+
+		set_page(v + 0x7000, page(50));
+		set_page(v + 0x8000, page(51));
+		gpu_read(v + 0x7000);
+		gpu_read(v + 0x8000);
+		set_page(v + 0x7000, page(52));
+		set_page(v + 0x8000, page(53));
+		lock(v | 3);
+		command(MSIM_AS_CMD_UNLOCK);
+		EXPECT(gpu_read(v + 0x7000) == 52, "width 3 did not lock 32 KiB: 0x%x",
+		       gpu_read(v + 0x7000));
+		EXPECT(gpu_read(v + 0x8000) == 51, "width 3 locked more than 32 KiB: 0x%x",
+		       gpu_read(v + 0x8000));
+		set_page(v + 0x8000, page(54));
+		lock(63);
+		command(MSIM_AS_CMD_UNLOCK);
+		EXPECT(gpu_read(v + 0x8000) == 54, "width 63 did not lock everything: 0x%x",
+		       gpu_read(v + 0x8000));
+	}
+
+	/* UPDATE while a region is locked drops every translation. */
+	{
+		const u64 v = 0x9000000;
+
+		set_page(v, page(60));
+		set_page(0xa000000, page(61));
+		gpu_read(v);
+		gpu_read(0xa000000);
+		set_page(0xa000000, page(62));
+		lock(v | 14);
+		command(MSIM_AS_CMD_UPDATE);
+		EXPECT(gpu_read(0xa000000) == 62, "UPDATE while locked kept 0x%x outside the region",
+		       gpu_read(0xa000000));
+		command(MSIM_AS_CMD_UNLOCK);
+	}
+
 	if (fails)
 		printf("FAIL: %d failures\n", fails);
 	else
 		printf("PASS\n");
+	printf("%d passed, %d failed\n", checks - fails, fails);
 	free(model_ram);
 	return fails ? 1 : 0;
 }
