@@ -99,6 +99,23 @@ bool is_forseti(int fd)
 	return r;
 }
 
+bool topic_landed(const char *topic)
+{
+	const char *l = getenv("SIMLANDED");
+	size_t n = strlen(topic);
+
+	if (!l)
+		return true;
+	for (;;) {
+		if (!strncmp(l, topic, n) && (l[n] == ',' || !l[n]))
+			return true;
+		l = strchr(l, ',');
+		if (!l)
+			return false;
+		l++;
+	}
+}
+
 struct drm_panthor_gpu_info query_gpu_info(int fd)
 {
 	struct drm_panthor_gpu_info info;

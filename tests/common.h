@@ -51,9 +51,32 @@
 
 #define USER_VA_RANGE	(1ull << 32)
 
+/*
+ * A partial pass: everything the test could check held, but part of it
+ * could not run (named in @...). The guest prints "SIMTEST: PASS <test>
+ * (partial: <why>)" for exit status 77.
+ */
+#define PARTIAL_EXIT	77
+#define PARTIAL(...)							\
+	do {								\
+		printf("PARTIAL: ");					\
+		printf(__VA_ARGS__);					\
+		printf("\n");						\
+		exit(PARTIAL_EXIT);					\
+	} while (0)
+
+/* forseti's topic that brings GROUP_CREATE and jobs (tests/topics). */
+#define GROUPS_TOPIC	"5-jobqueue"
+
 int open_render(void);
 /* The driver is forseti (whose jobs come with its groups topic). */
 bool is_forseti(int fd);
+/*
+ * Has @topic ("5-jobqueue") landed in the driver under test? From SIMLANDED
+ * (comma-separated, set by scripts/sim-test.sh: every topic for panthor);
+ * true when SIMLANDED is not set (a test run by hand expects everything).
+ */
+bool topic_landed(const char *topic);
 void dev_name(char *buf, size_t len);
 
 struct drm_panthor_gpu_info query_gpu_info(int fd);
