@@ -8,17 +8,23 @@
  * is destroyed with them mapped: a 1 MiB BO of its own (closed while
  * mapped) and a 64 KiB one at 32 VAs 32 MiB apart, so that the VM has
  * some 35 page-table pages. Shmem, unreclaimable slab and the GPU page
- * tables are compared before and after, and printed: a leak of the VMs
- * destroyed with mappings shows as 26 MiB of Shmem and some 900 page-table
- * pages. kmemleak, which the guest scans after the tests, checks the rest.
+ * tables are compared before and after, and printed. A leak of the BOs
+ * closed while mapped shows in Shmem (26 MiB); a leak of the VMs destroyed
+ * with mappings shows as some 900 page-table pages, and only there: VM
+ * destruction unmaps the whole VM before it drops its reference, so their
+ * BOs are unpinned and Shmem does not move. kmemleak, which the guest
+ * scans after the tests, checks what slab holds.
  *
  * GPU page tables are counted where the drivers allocate them: through
  * io-pgtable's own allocator (SecPageTables in /proc/meminfo), or in
  * panthor's slab cache (panthor-mmu-pt in /proc/slabinfo, after a shrink
- * that also empties KASAN's quarantine of it). A driver whose tables show
- * in neither (forseti's, from its own alloc_pages() since its VM rewrite,
- * which SecPageTables does not count) has them reported as not counted:
- * the Shmem check and kmemleak still see its destroyed VMs.
+ * that also empties KASAN's quarantine of it; the guest boots with
+ * slab_nomerge, so the count is the cache's own). On panthor they must be
+ * counted (some before the cycles: the firmware's VM has tables). forseti
+ * allocates its tables with alloc_pages() since its VM rewrite, which
+ * neither SecPageTables nor kmemleak sees: there a leak of destroyed VMs
+ * is not visible to this test, and it says so by passing in part (exit 77,
+ * "PASS vm_bind_cycles (partial: ...)") once everything else held.
  */
 #include <sys/mman.h>
 #include <time.h>
@@ -71,20 +77,25 @@ static void cycle(int fd, uint32_t vm, uint32_t bo, unsigned int n)
 static long pt_pages(void)
 {
 	long pages = meminfo_kb("SecPageTables:") / 4;
+	bool found = false;
 	char line[512];
 	FILE *f;
 
 	write_file("/sys/kernel/slab/panthor-mmu-pt/shrink", "1");
 	f = fopen("/proc/slabinfo", "r");
-	CHECK(f, "cannot read /proc/slabinfo");
-	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, "panthor-mmu-pt ", 15))
+	CHECK(f, "cannot read /proc/slabinfo: %s", strerror(errno));
+	while (fgets(line, sizeof(line), f)) {
+		if (!strncmp(line, "panthor-mmu-pt ", 15)) {
+			found = true;
 			break;
-	if (!feof(f))
+		}
+	}
+	CHECK(found || !ferror(f), "reading /proc/slabinfo failed: %s", strerror(errno));
+	fclose(f);
+	if (found)
 		pages += strtol(line + 15, NULL, 10);
 	else if (!read_file("/sys/kernel/slab/panthor-mmu-pt/objects", line, sizeof(line)))
-		pages += strtol(line, NULL, 10);	/* merged with another cache */
-	fclose(f);
+		pages += strtol(line, NULL, 10);	/* not in slabinfo, but in sysfs */
 	return pages;
 }
 
@@ -101,6 +112,7 @@ static void settle(long *shmem, long *slab, long *pt)
 int main(void)
 {
 	int fd = open_render();
+	bool forseti = is_forseti(fd);
 	uint32_t vm = vm_create(fd), bo = bo_create(fd, BO_SIZE, 0, 0);
 	long shmem0, slab0, shmem1, slab1, pt0, pt1;
 	struct timespec t0, t1;
@@ -127,11 +139,13 @@ int main(void)
 	 * VMs holding 1.1 MiB of their own each: a leak of one in five shows.
 	 */
 	CHECK(shmem1 - shmem0 <= 1024, "Shmem grew by %ld kB", shmem1 - shmem0);
-	/* 25 destroyed VMs of some 35 page-table pages each: a leak of 3 shows. */
-	if (!pt0 && !pt1)
-		printf("GPU page tables: not counted, the driver's are neither in SecPageTables nor in panthor-mmu-pt\n");
-	else
-		CHECK(pt1 - pt0 <= 100, "GPU page tables grew by %ld pages", pt1 - pt0);
+	/*
+	 * 25 destroyed VMs of some 35 page-table pages each: a leak of 3 shows.
+	 * Only forseti may have its tables counted nowhere (see the top).
+	 */
+	CHECK(pt0 > 0 || forseti,
+	      "GPU page tables: none counted before the cycles (SecPageTables and panthor-mmu-pt are 0): the measurement is broken");
+	CHECK(pt1 - pt0 <= 100, "GPU page tables grew by %ld pages", pt1 - pt0);
 	/* As in bo_cycles: KASAN's quarantine holds up to 1/32 of memory. */
 	CHECK(slab1 - slab0 <= 32 * 1024, "unreclaimable slab grew by %ld kB", slab1 - slab0);
 
@@ -140,6 +154,8 @@ int main(void)
 	bo_close(fd, bo);
 	vm_destroy(fd, vm);
 	close(fd);
+	if (!pt0 && !pt1)
+		PARTIAL("GPU page tables not counted: forseti's are neither in SecPageTables nor in panthor-mmu-pt");
 	printf("ok\n");
 	return 0;
 }
