@@ -9,23 +9,49 @@
  * firmware booted again), a VM with a mapping.
  */
 #include <sys/mman.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "common.h"
+
+/* Is module @name loaded (a line of /proc/modules starts with it)? */
+static bool module_loaded(const char *name)
+{
+	size_t n = strlen(name);
+	char line[512];
+	bool found = false;
+	FILE *f = fopen("/proc/modules", "r");
+
+	CHECK(f, "cannot read /proc/modules: %s", strerror(errno));
+	while (!found && fgets(line, sizeof(line), f))
+		found = !strncmp(line, name, n) && line[n] == ' ';
+	CHECK(found || !ferror(f), "reading /proc/modules failed: %s", strerror(errno));
+	fclose(f);
+	return found;
+}
 
 int main(void)
 {
 	const char *drv = getenv("SIMDRIVER") ? getenv("SIMDRIVER") : "panthor";
 	const char *mods = getenv("SIMMODS");
 	char cmd[512], path[256], name[64];
-	int fd = open_render(), i;
+	int fd = open_render(), i, st;
 	struct drm_panthor_csif_info before;
 	bool had_csif = !try_csif_info(fd, &before);
 	enum held held;
 	uint32_t *p = hold_objects(fd, &held);
 
+	/*
+	 * rmmod refuses with status 1; 127 (no rmmod), a signal or any other
+	 * status says nothing about the driver.
+	 */
 	snprintf(cmd, sizeof(cmd), "rmmod %s 2>/dev/null", drv);
-	CHECK(system(cmd), "'%s' unloaded the module with a file open", cmd);
+	st = system(cmd);
+	CHECK(st != -1 && WIFEXITED(st), "'%s' did not exit normally (wait status 0x%x)", cmd, st);
+	CHECK(WEXITSTATUS(st) != 0, "'%s' unloaded the module with a file open", cmd);
+	CHECK(WEXITSTATUS(st) == 1, "'%s' with a file open: exit status %d, not rmmod's refusal (1)",
+	      cmd, WEXITSTATUS(st));
+	CHECK(module_loaded(drv), "%s is not in /proc/modules after rmmod refused to unload it", drv);
 	CHECK(DRM_PANTHOR_ARCH_MAJOR(query_gpu_info(fd).gpu_id) == 10,
 	      "GPU_INFO after a refused rmmod");
 
