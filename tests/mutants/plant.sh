@@ -18,10 +18,19 @@
 #   no-wait           AS commands written without waiting for AS_ACTIVE
 #                     (vm_bind_unbind, and kernel-log: mali_sim protocol
 #                     violation)
+#   bad-as-cmd        the unlock is written as an AS command the GPU does not
+#                     know (vm_bind_unbind, and kernel-log: mali_sim protocol
+#                     violation: unknown AS command)
+#   unmap-no-flush    an unmap changes the page tables without the UNLOCK that
+#                     flushes the GPU's TLB (a map still flushes):
+#                     vm_bind_unbind's unmap with nothing mapped after it
 #   remap-unmaps-all  a remap unmaps the kept parts too (vm_bind_unbind)
 #   sync-after-map    a sync op on a synchronous bind is refused only after
 #                     the mapping was made (vm_invalid_args)
 #   vm-leak           a destroyed VM is never freed (vm_bind_cycles)
+#   pt-uncounted      the page-table cache has another name, so the page
+#                     tables are counted nowhere (vm_bind_cycles must not
+#                     pass that as "not counted" on panthor)
 #   fault-unreported  a CS fault does not flag the group: it times out
 #                     instead (mmu_fault_reported, vm_isolation)
 #   no-rotation       busy groups are never rotated (group_slot_rotation)
@@ -77,6 +86,40 @@ OLD
 	gpu_write(ptdev->mmu->iomem, AS_COMMAND(as_nr), cmd);
 NEW
 )"
+		;;
+	bad-as-cmd)
+		edit "$d/panthor_mmu.c" "$(cat <<'OLD'
+		if (!ret)
+			ret = as_send_cmd_and_wait(ptdev, vm->as.id, AS_COMMAND_UNLOCK);
+OLD
+)" "$(cat <<'NEW'
+		if (!ret) /* MUTANT bad-as-cmd: a command the GPU does not know */
+			ret = as_send_cmd_and_wait(ptdev, vm->as.id, AS_COMMAND_UNLOCK + 8);
+NEW
+)"
+		;;
+	unmap-no-flush)
+		edit "$d/panthor_mmu.c" "$(cat <<'OLD'
+	panthor_vm_unlock_region(vm);
+
+out:
+OLD
+)" "$(cat <<'NEW'
+	if (op_type != DRM_PANTHOR_VM_BIND_OP_TYPE_UNMAP) {
+		panthor_vm_unlock_region(vm);
+	} else {
+		/* MUTANT unmap-no-flush: forget the region, never UNLOCK it */
+		vm->locked_region.start = 0;
+		vm->locked_region.size = 0;
+	}
+
+out:
+NEW
+)"
+		;;
+	pt-uncounted)
+		edit "$d/panthor_mmu.c" 'kmem_cache_create("panthor-mmu-pt",' \
+			'kmem_cache_create("panthor-mmu-px", /* MUTANT pt-uncounted */'
 		;;
 	remap-unmaps-all)
 		edit "$d/panthor_mmu.c" "$(cat <<'OLD'

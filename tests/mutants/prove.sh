@@ -2,28 +2,42 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # prove.sh: show that each simulator test fails on the defect it exists to
-# catch. For each mutant of plant.sh, plant it in the panthor lane's own
-# worktree ($SIM_DIR/src), run only the tests that must catch it, undo it,
-# and print one line: "CAUGHT <mutant>: <the failing line>" or "MISSED
-# <mutant>: <what passed>". Exit status 0 only when every mutant is caught.
+# catch. First a control run: every test any mutant relies on, and the
+# kernel log, must PASS on the unmodified panthor (a test that fails there
+# would "catch" every mutant). Then, for each mutant of plant.sh, plant it
+# in the panthor lane's own worktree ($SIM_DIR/src), run only the tests
+# that must catch it, undo it, and print one line: "CAUGHT <mutant>: <the
+# failing line>" or "MISSED <mutant>: <what the run printed>". A mutant is
+# caught only by its own failure text (MUST below): a test's own CHECK
+# message, or the kernel-log report it must cause; a test that was not run
+# ("(not run: ...", "(no result: ...") or timed out catches nothing.
+# Exit status 0 only when the control run passed and every mutant is caught.
 #
 # Usage: SIM_DIR=<folder> tests/mutants/prove.sh [MUTANT...]
 #   SIM_DIR must be a folder of its own (not the shared build): its
-#   worktree is spoiled and restored. The first run builds the lane there.
+#   worktree is spoiled and restored. The control run builds the lane there
+#   (log: $SIM_DIR/prove-setup.log); each mutant's run is logged in
+#   $SIM_DIR/prove-<mutant>.log.
 set -euo pipefail
 
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 : "${SIM_DIR:?SIM_DIR: a folder of its own for the mutant runs}"
 SRC=$SIM_DIR/src
+mkdir -p "$SIM_DIR"
 
-# mutant: the tests to run, then the line (a regular expression) that must
-# appear in the results.
+# mutant: the tests to run, then the failure text (an extended regular
+# expression over sim-test.sh's result lines) that must appear. A test's own
+# CHECK failure reads "FAIL <test> (FAIL at <path>/t_<test>.c:<line>: <why>)".
+own() { printf '^FAIL %s \\(FAIL at .*t_%s\\.c:[0-9]+: %s' "$1" "$1" "$2"; }
 declare -A TESTS=(
 	[skip-unlock]="vm_bind_unbind"
 	[no-wait]="vm_bind_unbind"
+	[bad-as-cmd]="vm_bind_unbind"
+	[unmap-no-flush]="vm_bind_unbind"
 	[remap-unmaps-all]="vm_bind_unbind"
 	[sync-after-map]="vm_invalid_args"
 	[vm-leak]="vm_bind_cycles"
+	[pt-uncounted]="vm_bind_cycles"
 	[fault-unreported]="mmu_fault_reported vm_isolation"
 	[no-rotation]="group_slot_rotation"
 	[close-keeps-vms]="unbind_rebind module_reload"
@@ -32,41 +46,71 @@ declare -A TESTS=(
 	[probe-fails]="query_gpu_info"
 )
 declare -A MUST=(
-	[skip-unlock]="^FAIL vm_bind_unbind"
-	[no-wait]="^FAIL (vm_bind_unbind|kernel-log)"
-	[remap-unmaps-all]="^FAIL vm_bind_unbind"
-	[sync-after-map]="^FAIL vm_invalid_args"
-	[vm-leak]="^FAIL vm_bind_cycles"
-	[fault-unreported]="^FAIL (mmu_fault_reported|vm_isolation)"
-	[no-rotation]="^FAIL group_slot_rotation"
-	[close-keeps-vms]="^FAIL (unbind_rebind|module_reload|kernel-log)"
-	[timeout-ignored]="^FAIL job_hang_timeout"
-	[no-reset]="^FAIL fw_hang_reset"
-	[probe-fails]="^FAIL driver-load"
+	[skip-unlock]="$(own vm_bind_unbind 'BO [AB] mapped')"
+	[no-wait]="^FAIL kernel-log \\(.*protocol violation: AS[0-9]+: command [0-9]+ written while"
+	[bad-as-cmd]="^FAIL kernel-log \\(.*protocol violation: unknown AS command"
+	[unmap-no-flush]="$(own vm_bind_unbind '.*read the unmapped page without a fault')"
+	[remap-unmaps-all]="$(own vm_bind_unbind 'middle remapped')"
+	[sync-after-map]="$(own vm_invalid_args '')"
+	[vm-leak]="$(own vm_bind_cycles 'GPU page tables grew')"
+	[pt-uncounted]="$(own vm_bind_cycles 'GPU page tables: none counted')"
+	[fault-unreported]="$(own '(mmu_fault_reported|vm_isolation)' '')"
+	[no-rotation]="$(own group_slot_rotation '')"
+	[close-keeps-vms]="^FAIL kernel-log \\(.*(unreferenced object|UNLOAD FAILED)|$(own '(unbind_rebind|module_reload)' '')"
+	[timeout-ignored]="$(own job_hang_timeout '')"
+	[no-reset]="$(own fw_hang_reset 'no GPU reset')"
+	[probe-fails]="^FAIL driver-load \\(panthor loaded, but no render node"
 )
-ORDER=(skip-unlock no-wait remap-unmaps-all sync-after-map vm-leak fault-unreported
-       no-rotation close-keeps-vms timeout-ignored no-reset probe-fails)
+ORDER=(skip-unlock no-wait bad-as-cmd unmap-no-flush remap-unmaps-all sync-after-map
+       vm-leak pt-uncounted fault-unreported no-rotation close-keeps-vms
+       timeout-ignored no-reset probe-fails)
 [ $# -eq 0 ] || ORDER=("$@")
+for m in "${ORDER[@]}"; do
+	[ -n "${TESTS[$m]:-}" ] || { echo "prove.sh: unknown mutant $m" >&2; exit 2; }
+done
 
 restore() {
 	[ ! -d "$SRC" ] || git -C "$SRC" checkout -q -- drivers/gpu/drm/panthor
 }
 trap restore EXIT
 
+# The control run, on the unmodified panthor: it also builds the lane the
+# first time. Every test the mutants rely on must pass, and the kernel log.
+restore
+declare -A SEEN
+control=()
+for m in "${ORDER[@]}"; do
+	for t in ${TESTS[$m]}; do
+		[ -n "${SEEN[$t]:-}" ] || control+=("$t")
+		SEEN[$t]=1
+	done
+done
+setup=$SIM_DIR/prove-setup.log
+SIM_TESTS="${control[*]}" "$TOP/scripts/sim-test.sh" panthor >"$setup" 2>&1 || true
+[ -d "$SRC" ] || { echo "prove.sh: the setup run made no worktree in $SRC: see $setup" >&2; exit 1; }
+bad=0
+for t in "${control[@]}" kernel-log; do
+	if ! grep -q -E "^PASS $t( |\$)" "$setup"; then
+		echo "CONTROL FAIL $t: $(grep -m1 -E "^FAIL $t( |\$)" "$setup" || echo "no result"): on unmodified panthor (see $setup)"
+		bad=1
+	fi
+done
+[ "$bad" = 0 ] || { echo "prove.sh: the control run failed: a mutant caught by these tests proves nothing" >&2; exit 1; }
+echo "CONTROL PASS: ${control[*]} kernel-log on unmodified panthor"
+
 missed=0
 for m in "${ORDER[@]}"; do
-	[ -n "${TESTS[$m]:-}" ] || { echo "prove.sh: unknown mutant $m" >&2; exit 2; }
 	log=$SIM_DIR/prove-$m.log
-	# The first run creates the worktree: plant only once it exists.
-	[ -d "$SRC" ] || SIM_TESTS=query_gpu_info "$TOP/scripts/sim-test.sh" panthor >/dev/null 2>&1 || true
 	restore
 	"$TOP/tests/mutants/plant.sh" "$SRC" "$m" >/dev/null
 	SIM_TESTS=${TESTS[$m]} "$TOP/scripts/sim-test.sh" panthor >"$log" 2>&1 || true
 	restore
-	if line=$(grep -E "${MUST[$m]}" "$log" | head -n 1); then
+	# Results only; a test that did not run catches nothing.
+	grep -E '^(PASS|FAIL|SKIP) ' "$log" | grep -v -E '\((not run|no result)' >"$log.results" || true
+	if line=$(grep -m1 -E "${MUST[$m]}" "$log.results"); then
 		echo "CAUGHT $m: $line"
 	else
-		echo "MISSED $m: $(grep -E '^(PASS|FAIL) |passed,' "$log" | tr '\n' ';')"
+		echo "MISSED $m: $(grep -E '^(PASS|FAIL) |passed,|failed' "$log" | tr '\n' ';')"
 		missed=$((missed + 1))
 	fi
 done
