@@ -31,6 +31,23 @@
 #define VA	0x1000000ull	/* 16 pages */
 #define BIG_VA	0x4000000ull	/* 2 MiB aligned */
 #define SZ_2M	0x200000ull
+#define HOLE	300		/* the page unmapped in the 2 MiB mapping */
+
+/*
+ * The hole check catches a missing flush only while the GPU's TLB still
+ * holds the hole when it is read again. mali_sim's TLB is direct-mapped
+ * (MSIM_TLB_ENTRIES, sim/sim.h, slot = page number % 256): the hole must
+ * not share a slot with the read job's own command fetches and store
+ * (CMD_VA, DATA_VA: slot 0), nor with the pages read after it (HOLE + 1,
+ * 511), or they evict it and its read walks the tables whatever the
+ * driver flushed.
+ */
+#define TLB_SLOT(va)	(((va) >> 12) % 256)
+_Static_assert(TLB_SLOT(BIG_VA + HOLE * 0x1000ull) != TLB_SLOT(CMD_VA) &&
+	       TLB_SLOT(BIG_VA + HOLE * 0x1000ull) != TLB_SLOT(DATA_VA) &&
+	       TLB_SLOT(BIG_VA + HOLE * 0x1000ull) != TLB_SLOT(BIG_VA + (HOLE + 1) * 0x1000ull) &&
+	       TLB_SLOT(BIG_VA + HOLE * 0x1000ull) != TLB_SLOT(BIG_VA + 511 * 0x1000ull),
+	       "the hole's TLB slot is evicted by the read job");
 
 /* A BO of @size whose page i starts with @tag + i. */
 static uint32_t tagged_bo(int fd, uint64_t size, uint32_t tag)
@@ -116,7 +133,7 @@ static void gpu_checks(int fd)
 {
 	uint32_t a = tagged_bo(fd, 0x10000, 0xa000), b = tagged_bo(fd, 0x10000, 0xb000);
 	uint32_t big = tagged_bo(fd, SZ_2M, 0xc0000);
-	static const unsigned int pages[] = { 0, 1, 255, 256, 257, 511 };
+	static const unsigned int pages[] = { 0, 1, HOLE - 1, HOLE, HOLE + 1, 511 };
 	uint32_t want[16];
 	struct job_ctx j, h;
 	unsigned int i;
@@ -149,13 +166,14 @@ static void gpu_checks(int fd)
 	/*
 	 * A 4 KiB hole in a 2 MiB mapping, in a VM of its own (a VM that
 	 * faulted is flushed when it is used again): every other page stays
-	 * mapped, and the hole, read just before, faults.
+	 * mapped, and the hole, read just before and still in the GPU's TLB
+	 * (see HOLE), faults.
 	 */
 	job_init(&h, fd);
 	vm_map(fd, h.vm, big, BIG_VA, SZ_2M, 0);
 	for (int pass = 0; pass < 2; pass++) {
 		for (i = 0; i < 6; i++) {
-			if (pass && pages[i] == 256)
+			if (pass && pages[i] == HOLE)
 				continue;
 			CHECK(!job_read_pages(&h, BIG_VA + pages[i] * 0x1000ull, 1),
 			      "2 MiB mapping%s: the read of page %u did not complete",
@@ -165,10 +183,10 @@ static void gpu_checks(int fd)
 			      pass ? " with a hole" : "", h.data[0], pages[i], 0xc0000 + pages[i]);
 		}
 		if (!pass)
-			vm_unmap(fd, h.vm, BIG_VA + 256 * 0x1000ull, 0x1000);
+			vm_unmap(fd, h.vm, BIG_VA + HOLE * 0x1000ull, 0x1000);
 	}
 	printf("2 MiB mapping with a 4 KiB hole: the pages around it stay mapped\n");
-	gpu_expect_fault(&h, BIG_VA + 256 * 0x1000ull, "the 4 KiB hole in 2 MiB");
+	gpu_expect_fault(&h, BIG_VA + HOLE * 0x1000ull, "the 4 KiB hole in 2 MiB");
 
 	vm_unmap(fd, h.vm, BIG_VA, SZ_2M);
 	job_fini(&h);

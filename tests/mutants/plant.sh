@@ -28,6 +28,11 @@
 #   sync-after-map    a sync op on a synchronous bind is refused only after
 #                     the mapping was made (vm_invalid_args)
 #   vm-leak           a destroyed VM is never freed (vm_bind_cycles)
+#   unmap-no-lock     an unmap that splits a mapping (a 4 KiB hole in 2 MiB)
+#                     neither LOCKs nor UNLOCKs: nothing flushes the GPU's
+#                     TLB, and no locked region stalls it (vm_bind_unbind's
+#                     hole check; an unmap of whole mappings still flushes,
+#                     so the checks before it pass)
 #   pt-uncounted      the page-table cache has another name, so the page
 #                     tables are counted nowhere (vm_bind_cycles must not
 #                     pass that as "not counted" on panthor)
@@ -114,6 +119,75 @@ OLD
 	}
 
 out:
+NEW
+)"
+		;;
+	unmap-no-lock)
+		# One flag for every VM: a bind on another VM while it is set
+		# (the FW VM's kernel-BO maps while a group is created) skips
+		# its LOCK too. vm_bind_unbind creates no group during its
+		# partial unmaps, so only the test's own unmap is affected.
+		edit "$d/panthor_mmu.c" "$(cat <<'OLD'
+static int panthor_vm_lock_region(struct panthor_vm *vm, u64 start, u64 size)
+{
+	struct panthor_device *ptdev = vm->ptdev;
+	int ret = 0;
+OLD
+)" "$(cat <<'NEW'
+static bool mutant_no_lock; /* MUTANT unmap-no-lock */
+
+static int panthor_vm_lock_region(struct panthor_vm *vm, u64 start, u64 size)
+{
+	struct panthor_device *ptdev = vm->ptdev;
+	int ret = 0;
+
+	if (mutant_no_lock)
+		return 0;
+NEW
+)"
+		edit "$d/panthor_mmu.c" "$(cat <<'OLD'
+static void panthor_vm_unlock_region(struct panthor_vm *vm)
+{
+	struct panthor_device *ptdev = vm->ptdev;
+OLD
+)" "$(cat <<'NEW'
+static void panthor_vm_unlock_region(struct panthor_vm *vm)
+{
+	struct panthor_device *ptdev = vm->ptdev;
+
+	if (mutant_no_lock)
+		return;
+NEW
+)"
+		edit "$d/panthor_mmu.c" "$(cat <<'OLD'
+	vm->op_ctx = op;
+
+	ret = panthor_vm_lock_region(vm, op->va.addr, op->va.range);
+OLD
+)" "$(cat <<'NEW'
+	vm->op_ctx = op;
+
+	/* MUTANT unmap-no-lock: an unmap inside a mapping skips LOCK and UNLOCK */
+	if (op_type == DRM_PANTHOR_VM_BIND_OP_TYPE_UNMAP) {
+		struct drm_gpuva *va = drm_gpuva_find_first(&vm->base, op->va.addr,
+							    op->va.range);
+
+		mutant_no_lock = va && (va->va.addr < op->va.addr ||
+					va->va.addr + va->va.range >
+					op->va.addr + op->va.range);
+	}
+
+	ret = panthor_vm_lock_region(vm, op->va.addr, op->va.range);
+NEW
+)"
+		edit "$d/panthor_mmu.c" "$(cat <<'OLD'
+out:
+	if (ret && flag_vm_unusable_on_failure)
+OLD
+)" "$(cat <<'NEW'
+out:
+	mutant_no_lock = false;
+	if (ret && flag_vm_unusable_on_failure)
 NEW
 )"
 		;;

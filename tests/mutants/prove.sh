@@ -34,6 +34,7 @@ declare -A TESTS=(
 	[no-wait]="vm_bind_unbind"
 	[bad-as-cmd]="vm_bind_unbind"
 	[unmap-no-flush]="vm_bind_unbind"
+	[unmap-no-lock]="vm_bind_unbind"
 	[remap-unmaps-all]="vm_bind_unbind"
 	[sync-after-map]="vm_invalid_args"
 	[vm-leak]="vm_bind_cycles"
@@ -50,6 +51,7 @@ declare -A MUST=(
 	[no-wait]="^FAIL kernel-log \\(.*protocol violation: AS[0-9]+: command [0-9]+ written while"
 	[bad-as-cmd]="^FAIL kernel-log \\(.*protocol violation: unknown AS command"
 	[unmap-no-flush]="$(own vm_bind_unbind '.*read the unmapped page without a fault')"
+	[unmap-no-lock]="$(own vm_bind_unbind 'the 4 KiB hole in 2 MiB: the GPU read the unmapped page without a fault')"
 	[remap-unmaps-all]="$(own vm_bind_unbind 'middle remapped')"
 	[sync-after-map]="$(own vm_invalid_args '')"
 	[vm-leak]="$(own vm_bind_cycles 'GPU page tables grew')"
@@ -61,7 +63,7 @@ declare -A MUST=(
 	[no-reset]="$(own fw_hang_reset 'no GPU reset')"
 	[probe-fails]="^FAIL driver-load \\(panthor loaded, but no render node"
 )
-ORDER=(skip-unlock no-wait bad-as-cmd unmap-no-flush remap-unmaps-all sync-after-map
+ORDER=(skip-unlock no-wait bad-as-cmd unmap-no-flush unmap-no-lock remap-unmaps-all sync-after-map
        vm-leak pt-uncounted fault-unreported no-rotation close-keeps-vms
        timeout-ignored no-reset probe-fails)
 [ $# -eq 0 ] || ORDER=("$@")
