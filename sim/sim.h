@@ -67,7 +67,13 @@ struct msim_as {
 	u64 lock_start, lock_end;
 	/* Translations, kept until UPDATE or the unlock of a locked region. */
 	struct msim_tlb_entry tlb[MSIM_TLB_ENTRIES];
-	/* Counters for the debugfs view. */
+	/*
+	 * The last access that stalled on the locked region (its page |
+	 * MSIM_TLB_VALID, 0: none since the last LOCK, UNLOCK or UPDATE): a
+	 * stalled access is retried until the unlock, and counted once.
+	 */
+	u64 stall_vpn, stall_va;
+	/* Counters for the debugfs view (lock_stalls: accesses that stalled). */
 	u64 tlb_hits, tlb_misses, tlb_flushes, cmds_dropped, lock_stalls;
 };
 
@@ -88,6 +94,9 @@ struct msim_cs {
 	u64 extract;		/* ring position (bytes, not wrapped) */
 	u64 budget;		/* instructions left before a stall */
 	unsigned long slow_until; /* jiffies: slow-job knob */
+	/* jiffies (| 1) when the access it retries first stalled on a locked region */
+	unsigned long mmu_stall_since;
+	bool mmu_stall_reported; /* that stall has been reported */
 };
 
 struct msim_csg {

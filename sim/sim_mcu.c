@@ -335,6 +335,41 @@ static void fw_cs_report_wait(struct msim *s, int g, int c, struct msim_cs_ctx *
 	}
 }
 
+/*
+ * A stream stalled on a locked region waits as on hardware, for as long as
+ * the region stays locked: not a protocol violation, but a driver that
+ * never unlocks hangs the job there, and its test then only sees a timeout
+ * or zeroed data. Say so once per stall that lasts more than a second.
+ */
+static void fw_cs_report_mmu_stall(struct msim *s, int g, int c, int asn, bool stalled)
+{
+	struct msim_cs *cs = &s->csg[g].cs[c];
+	u64 va = 0, start = 0, end = 0;
+	unsigned long flags;
+
+	if (!stalled) {
+		cs->mmu_stall_since = 0;
+		cs->mmu_stall_reported = false;
+		return;
+	}
+	if (!cs->mmu_stall_since) {
+		cs->mmu_stall_since = jiffies | 1;
+		return;
+	}
+	if (cs->mmu_stall_reported || time_before(jiffies, cs->mmu_stall_since + HZ))
+		return;
+	cs->mmu_stall_reported = true;
+	if (asn >= 0 && asn < MSIM_NUM_AS) {
+		spin_lock_irqsave(&s->lock, flags);
+		va = s->as[asn].stall_va;
+		start = s->as[asn].lock_start;
+		end = s->as[asn].lock_end;
+		spin_unlock_irqrestore(&s->lock, flags);
+	}
+	pr_info("mali_sim: CSG%d CS%d: access to 0x%llx has waited %u ms for AS%d's locked region [0x%llx, 0x%llx) to be unlocked\n",
+		g, c, va, jiffies_to_msecs(jiffies - cs->mmu_stall_since), asn, start, end);
+}
+
 /* Run one stream; returns true when it is idle (empty ring or waiting). */
 static bool fw_run_cs(struct msim *s, int g, int c, int as, struct msim_fw_pass *p)
 {
@@ -365,6 +400,7 @@ static bool fw_run_cs(struct msim *s, int g, int c, int as, struct msim_fw_pass 
 	if (ctx.sync_updated)
 		csg_event(s, g, CSG_EVT_SYNC_UPDATE, p);
 	fw_cs_report_wait(s, g, c, &ctx, r == MSIM_CS_BLOCKED);
+	fw_cs_report_mmu_stall(s, g, c, as, r == MSIM_CS_MMU_STALL);
 
 	switch (r) {
 	case MSIM_CS_IDLE:

@@ -106,9 +106,11 @@ static void as_settle(struct msim_as *as)
 		as->live_transtab = as->cmd_transtab;
 		as->live_transcfg = as->cmd_transcfg;
 		tlb_flush_range(as, 0, U64_MAX);
+		as->stall_vpn = 0;
 		break;
 	case MSIM_AS_CMD_LOCK:
 		lock_region(as->cmd_lockaddr, &as->lock_start, &as->lock_end);
+		as->stall_vpn = 0;
 		break;
 	case MSIM_AS_CMD_UNLOCK:
 	case MSIM_AS_CMD_FLUSH_PT:
@@ -116,6 +118,7 @@ static void as_settle(struct msim_as *as)
 		if (as->lock_end > as->lock_start)
 			tlb_flush_range(as, as->lock_start, as->lock_end);
 		as->lock_start = as->lock_end = 0;
+		as->stall_vpn = 0;
 		break;
 	}
 	as->busy_cmd = 0;
@@ -318,7 +321,12 @@ static void *msim_translate(struct msim *s, int asn, u64 va, bool write, u32 *co
 		return p;
 	}
 	if (locked && asn != 0) {
-		as->lock_stalls++;
+		if (as->stall_vpn != (vpn | MSIM_TLB_VALID)) {
+			/* a new access, not the retry of the last one */
+			as->lock_stalls++;
+			as->stall_vpn = vpn | MSIM_TLB_VALID;
+			as->stall_va = va;
+		}
 		*code = MSIM_MEM_STALL;
 		return NULL;
 	}
@@ -461,7 +469,7 @@ static int msim_mmu_show(struct seq_file *m, void *unused)
 		struct msim_as *as = &s->as[i];
 
 		as_settle(as);
-		seq_printf(m, "AS%d: tlb hits %llu misses %llu flushes %llu, locked-region stalls %llu, commands dropped %llu, locked [0x%llx, 0x%llx)%s\n",
+		seq_printf(m, "AS%d: tlb hits %llu misses %llu flushes %llu, accesses stalled on a locked region %llu, commands dropped %llu, locked [0x%llx, 0x%llx)%s\n",
 			   i, as->tlb_hits, as->tlb_misses, as->tlb_flushes,
 			   as->lock_stalls, as->cmds_dropped, as->lock_start, as->lock_end,
 			   as->busy_cmd ? ", active" : "");

@@ -220,9 +220,11 @@ int main(void)
 		err = msim_mem_read(&sim, 1, v + 0x2000, &w, 4);
 		EXPECT(err == MSIM_MEM_STALL,
 		       "a miss on an unmapped page inside a locked region did not stall: %d", err);
+		err = msim_mem_read(&sim, 1, v + 0x2000, &w, 4);	/* the CS's retry */
+		EXPECT(err == MSIM_MEM_STALL, "the retry of a stalled access did not stall: %d", err);
 		EXPECT(!sim.irq[MSIM_IRQ_MMU].rawstat && !sim.as[1].faultstatus,
 		       "a stalled access raised a fault (rawstat 0x%x)", sim.irq[MSIM_IRQ_MMU].rawstat);
-		EXPECT(sim.as[1].lock_stalls == 2, "stalls counted: %llu",
+		EXPECT(sim.as[1].lock_stalls == 2, "stalled accesses counted (a retry is not a new one): %llu",
 		       (unsigned long long)sim.as[1].lock_stalls);
 		command(MSIM_AS_CMD_UNLOCK);
 		EXPECT(gpu_read(v + 0x1000) == 22, "after the unlock the stalled page reads 0x%x",
