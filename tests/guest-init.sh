@@ -17,7 +17,8 @@
 # kunit.enable=1 on the command line).
 #
 # A test that exits 77 passed what it could check but could not run all of
-# it: "SIMTEST: PASS <name> (partial: <its last PARTIAL: line>)".
+# it: "SIMTEST: PASS <name> (partial: <its last PARTIAL: line>)". It must
+# say why: exit 77 without a "PARTIAL: why" line is a FAIL.
 #
 # When the driver does not load (modprobe fails, or no render node appears), that is
 # the failure reported ("SIMTEST: FAIL driver-load <why>") and no test runs.
@@ -104,8 +105,10 @@ for t in $tests; do
 	sed 's/^/  | /' "$out"
 	if [ $rc -eq 0 ]; then
 		echo "SIMTEST: PASS $t"
-	elif [ $rc -eq 77 ]; then
+	elif [ $rc -eq 77 ] && grep -q '^PARTIAL: .' "$out"; then
 		echo "SIMTEST: PASS $t (partial: $(sed -n 's/^PARTIAL: //p' "$out" | tail -n 1))"
+	elif [ $rc -eq 77 ]; then
+		echo "SIMTEST: FAIL $t exit 77 without a PARTIAL: line"
 	elif [ $rc -eq 124 ] || [ $rc -eq 137 ]; then
 		echo "SIMTEST: FAIL $t timed out after 120s"
 	else
