@@ -34,7 +34,8 @@
 # Environment: SIM_BUILD_ONLY (set: build the lane's kernel and modules, run
 # nothing; make test does this beside the checks, so that the lane's run
 # later finds its kernel built), SIM_TIMEOUT (seconds for the whole guest
-# run, default 420),
+# run, default 420), SIM_TEST_TIMEOUT (seconds for each test in the guest,
+# default 120),
 # SIM_TESTS (space-separated subset of tests to run), SIM_MEM (guest memory,
 # default 768M), SIM_JOBS (make -j, default 2), SIM_FW_IFACE (firmware
 # interface version the simulated firmware presents, default 1.1.0; 4.1.0
@@ -334,7 +335,7 @@ rc=0
 	init="$TESTS/guest-init.sh" con=null con0=fd:0,fd:1 \
 	kmemleak=on slab_nomerge "${KARGS[@]}" \
 	SIMRUN="$RUN" SIMMODS="$MODS" SIMKVER="$KVER" SIMDRIVER="$DRIVER" \
-	SIMLANDED="$(IFS=,; echo "${LANDED[*]}")" \
+	SIMLANDED="$(IFS=,; echo "${LANDED[*]}")" SIMTESTTIMEOUT="${SIM_TEST_TIMEOUT:-120}" \
 	</dev/null >"$RUN/console.log" 2>&1) || rc=$?
 info "guest finished in $(($(date +%s) - start))s (status $rc); log: $RUN/console.log"
 [ "$rc" = 124 ] || [ "$rc" = 137 ] && info "guest timed out after ${SIM_TIMEOUT}s"
