@@ -331,7 +331,13 @@ static enum msim_cs_result cs_exec(struct msim_cs_ctx *ctx, struct msim_cs *cs,
 	}
 
 	if (err == MSIM_MEM_STALL) {
-		/* retried whole: every access above is idempotent up to its first stall */
+		/*
+		 * Retried whole: every access above is idempotent up to its
+		 * first stall, as long as it stays within one page. An 8-byte
+		 * sync or STORE_STATE that straddles a page could write its
+		 * first part and stall on the second, and add twice on the
+		 * retry (hardware requires them aligned; this model does not check).
+		 */
 		*advance = false;
 		return MSIM_CS_MMU_STALL;
 	}
