@@ -90,7 +90,7 @@ static long pt_pages(void)
 			break;
 		}
 	}
-	CHECK(found || !ferror(f), "reading /proc/slabinfo failed: %s", strerror(errno));
+	CHECK(found || !ferror(f), "reading /proc/slabinfo failed: read error");
 	fclose(f);
 	if (found)
 		pages += strtol(line + 15, NULL, 10);
