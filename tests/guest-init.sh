@@ -12,7 +12,7 @@
 # Environment (from the kernel command line): SIMRUN (run directory with
 # bin/ and tests.list), SIMMODS (INSTALL_MOD_PATH of the guest's modules),
 # SIMDRIVER (module to load), SIMTESTTIMEOUT (seconds for each test,
-# default 120), SIMLANDED (the topics that count as landed,
+# default 300), SIMLANDED (the topics that count as landed,
 # comma-separated, for the tests: common.c's topic_landed()), SIMKUNIT
 # (optional: KUnit test modules to load, comma-separated; needs
 # kunit.enable=1 on the command line).
@@ -101,7 +101,7 @@ for t in $tests; do
 	reset_knobs
 	echo "SIMTEST: START $t"
 	out=$SIMRUN/out-$t.log
-	timeout -k 5 "${SIMTESTTIMEOUT:-120}" "$SIMRUN/bin/$t" >"$out" 2>&1
+	timeout -k 5 "${SIMTESTTIMEOUT:-300}" "$SIMRUN/bin/$t" >"$out" 2>&1
 	rc=$?
 	sed 's/^/  | /' "$out"
 	if [ $rc -eq 0 ]; then
@@ -111,7 +111,7 @@ for t in $tests; do
 	elif [ $rc -eq 77 ]; then
 		echo "SIMTEST: FAIL $t exit 77 without a PARTIAL: line"
 	elif [ $rc -eq 124 ] || [ $rc -eq 137 ]; then
-		echo "SIMTEST: FAIL $t timed out after ${SIMTESTTIMEOUT:-120}s"
+		echo "SIMTEST: FAIL $t timed out after ${SIMTESTTIMEOUT:-300}s"
 	else
 		echo "SIMTEST: FAIL $t $(grep -v '^#' "$out" | tail -n 1)"
 	fi
