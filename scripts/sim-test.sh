@@ -19,7 +19,8 @@
 # (partial: why)", and is counted both as passed and as partial (make
 # test's count() reads the first three numbers). The guest gets the landed
 # topics (SIMLANDED, comma-separated), so that a test can require what a
-# landed topic brings and accept only "not implemented yet" before it. Exit
+# landed topic brings and accept only "not implemented yet" before it, and
+# every topic's name (SIMTOPICS), so that a test naming no topic fails. Exit
 # status 0 only when nothing failed. The pseudo-test "driver-load" says
 # whether the driver loaded and made its render node; when it did not,
 # that is the failure shown and no test runs. A kernel report (lockdep,
@@ -341,7 +342,8 @@ rc=0
 	init="$TESTS/guest-init.sh" con=null con0=fd:0,fd:1 \
 	kmemleak=on slab_nomerge "${KARGS[@]}" \
 	SIMRUN="$RUN" SIMMODS="$MODS" SIMKVER="$KVER" SIMDRIVER="$DRIVER" \
-	SIMLANDED="$(IFS=,; echo "${LANDED[*]}")" SIMTESTTIMEOUT="$SIM_TEST_TIMEOUT" \
+	SIMLANDED="$(IFS=,; echo "${LANDED[*]}")" SIMTOPICS="$(topics | paste -s -d ,)" \
+	SIMTESTTIMEOUT="$SIM_TEST_TIMEOUT" \
 	</dev/null >"$RUN/console.log" 2>&1) || rc=$?
 info "guest finished in $(($(date +%s) - start))s (status $rc); log: $RUN/console.log"
 [ "$rc" = 124 ] || [ "$rc" = 137 ] && info "guest timed out after ${SIM_TIMEOUT}s"

@@ -75,6 +75,8 @@ bool is_forseti(int fd);
  * Has @topic ("5-jobqueue") landed in the driver under test? From SIMLANDED
  * (comma-separated, set by scripts/sim-test.sh: every topic for panthor);
  * true when SIMLANDED is not set (a test run by hand expects everything).
+ * A name that is not in SIMTOPICS (every topic of the series, also set by
+ * sim-test.sh) fails the test: a renamed topic must not pass as unlanded.
  */
 bool topic_landed(const char *topic);
 void dev_name(char *buf, size_t len);

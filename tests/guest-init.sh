@@ -13,7 +13,9 @@
 # bin/ and tests.list), SIMMODS (INSTALL_MOD_PATH of the guest's modules),
 # SIMDRIVER (module to load), SIMTESTTIMEOUT (seconds for each test,
 # default 300), SIMLANDED (the topics that count as landed,
-# comma-separated, for the tests: common.c's topic_landed()), SIMKUNIT
+# comma-separated, for the tests: common.c's topic_landed()), SIMTOPICS
+# (every topic of the series, comma-separated: topic_landed() fails on a
+# name that is not one of them), SIMKUNIT
 # (optional: KUnit test modules to load, comma-separated; needs
 # kunit.enable=1 on the command line).
 #
@@ -25,7 +27,7 @@
 # the failure reported ("SIMTEST: FAIL driver-load <why>") and no test runs.
 
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin
-export SIMRUN SIMMODS SIMDRIVER SIMLANDED SIMKUNIT
+export SIMRUN SIMMODS SIMDRIVER SIMLANDED SIMTOPICS SIMKUNIT
 
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys

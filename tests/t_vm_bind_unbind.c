@@ -91,7 +91,8 @@ static bool runs_jobs(int fd)
 		.fragment_core_mask = gi.shader_present,
 		.tiler_core_mask = gi.tiler_present,
 	};
-	bool must = !is_forseti(fd) || topic_landed(GROUPS_TOPIC);
+	bool landed = topic_landed(GROUPS_TOPIC);	/* on panthor too: the name must exist */
+	bool must = !is_forseti(fd) || landed;
 	int r;
 
 	gc.vm_id = vm_create(fd);
