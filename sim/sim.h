@@ -39,16 +39,35 @@ struct msim_irq {
 
 /*
  * One cached translation of a 4 KiB page: @vpn is the page's VA >> 12 with
- * bit 63 set when the entry is valid.
+ * bit 63 set when the entry is valid; @used orders the entries of a set for
+ * replacement (the address space's tlb_clock at the last use).
  */
 struct msim_tlb_entry {
 	u64 vpn;
 	u64 pa;
+	u64 used;
 	bool rdonly;
 };
 
-#define MSIM_TLB_ENTRIES	256
+/*
+ * The TLB is set-associative: MSIM_TLB_SETS sets of MSIM_TLB_WAYS entries,
+ * the least recently used of a full set replaced. A page's set is its page
+ * number folded 6 bits at a time (msim_tlb_set()), so that the first pages
+ * of buffers aligned to a large power of two do not all share set 0.
+ */
+#define MSIM_TLB_SETS		64
+#define MSIM_TLB_WAYS		4
+#define MSIM_TLB_ENTRIES	(MSIM_TLB_SETS * MSIM_TLB_WAYS)
 #define MSIM_TLB_VALID		BIT_ULL(63)
+
+static inline unsigned int msim_tlb_set(u64 vpn)
+{
+	unsigned int set = 0;
+
+	for (; vpn; vpn >>= 6)
+		set ^= vpn & (MSIM_TLB_SETS - 1);
+	return set;
+}
 
 /* Address-space registers as the driver programs them, and as latched. */
 struct msim_as {
@@ -65,8 +84,12 @@ struct msim_as {
 	u64 cmd_transtab, cmd_transcfg, cmd_lockaddr;
 	/* The locked region [lock_start, lock_end), when lock_end > lock_start. */
 	u64 lock_start, lock_end;
-	/* Translations, kept until UPDATE or the unlock of a locked region. */
+	/*
+	 * Translations, kept until UPDATE or the unlock of a locked region
+	 * (or replaced in a full set): set i is tlb[i * MSIM_TLB_WAYS ...].
+	 */
 	struct msim_tlb_entry tlb[MSIM_TLB_ENTRIES];
+	u64 tlb_clock;
 	/*
 	 * The last access that stalled on the locked region (its page |
 	 * MSIM_TLB_VALID, 0: none since the last LOCK, UNLOCK or UPDATE): a

@@ -9,9 +9,11 @@
  * written while another is in progress is dropped, and said so in the log
  * ("protocol violation"), so a driver that does not wait is caught.
  *
- * Each address space has a TLB (MSIM_TLB_ENTRIES 4 KiB translations,
- * direct-mapped): a translation the walker found is reused until the
- * hardware would drop it, and only then: UPDATE empties the address
+ * Each address space has a TLB (MSIM_TLB_ENTRIES 4 KiB translations in
+ * MSIM_TLB_SETS sets of MSIM_TLB_WAYS, least recently used replaced, the
+ * set a fold of the page number: sim/sim.h): a translation the walker
+ * found is reused until the hardware would drop it (or a full set needs
+ * its entry for another page), and only then: UPDATE empties the address
  * space's TLB; LOCK locks the region AS_LOCKADDR encodes, and UNLOCK,
  * FLUSH_PT and FLUSH_MEM drop the translations inside the locked region and
  * unlock it (with no region locked they drop nothing). A driver that
@@ -281,8 +283,10 @@ static void *msim_translate(struct msim *s, int asn, u64 va, bool write, u32 *co
 {
 	struct msim_as *as = &s->as[asn];
 	u64 table, cfg, desc, vpn = va >> PAGE_SHIFT;
-	struct msim_tlb_entry *e = &as->tlb[vpn % MSIM_TLB_ENTRIES];
+	struct msim_tlb_entry *set = &as->tlb[msim_tlb_set(vpn) * MSIM_TLB_WAYS];
+	struct msim_tlb_entry *e = NULL;
 	bool locked;
+	int w;
 	u64 *tbl;
 	void *p;
 	int level;
@@ -309,8 +313,15 @@ static void *msim_translate(struct msim *s, int asn, u64 va, bool write, u32 *co
 	 * is dropped without one.
 	 */
 	locked = as->lock_end > as->lock_start && va >= as->lock_start && va < as->lock_end;
-	if (e->vpn == (vpn | MSIM_TLB_VALID)) {
+	for (w = 0; w < MSIM_TLB_WAYS; w++) {
+		if (set[w].vpn == (vpn | MSIM_TLB_VALID)) {
+			e = &set[w];
+			break;
+		}
+	}
+	if (e) {
 		as->tlb_hits++;
+		e->used = ++as->tlb_clock;
 		if (write && e->rdonly) {
 			*code = MSIM_EXC_PERMISSION(3);
 			return NULL;
@@ -368,7 +379,14 @@ static void *msim_translate(struct msim *s, int asn, u64 va, bool write, u32 *co
 				return NULL;
 			}
 			if (!locked) {
+				/* a free way, else the least recently used */
+				e = &set[0];
+				for (w = 0; w < MSIM_TLB_WAYS && (e->vpn & MSIM_TLB_VALID); w++) {
+					if (!(set[w].vpn & MSIM_TLB_VALID) || set[w].used < e->used)
+						e = &set[w];
+				}
 				e->vpn = vpn | MSIM_TLB_VALID;
+				e->used = ++as->tlb_clock;
 				e->pa = pa & PAGE_MASK;
 				e->rdonly = desc & MSIM_PTE_AP_RDONLY;
 			}
@@ -479,7 +497,54 @@ static int msim_mmu_show(struct seq_file *m, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(msim_mmu);
 
+/*
+ * debugfs mali_sim/tlb: what each address space's TLB holds, for a test to
+ * check that a page it reads back is cached where it assumes (a missing
+ * flush shows only through a translation still cached). The first line
+ * gives the geometry; then one line per valid entry, set by set, most
+ * recently used first: "AS<n> set <set> va 0x<va> pa 0x<pa>[ ro]".
+ */
+static int msim_tlb_show(struct seq_file *m, void *unused)
+{
+	struct msim *s = m->private;
+	unsigned long flags;
+	int i, set, w;
+
+	spin_lock_irqsave(&s->lock, flags);
+	seq_printf(m, "sets %d ways %d\n", MSIM_TLB_SETS, MSIM_TLB_WAYS);
+	for (i = 0; i < MSIM_NUM_AS; i++) {
+		struct msim_as *as = &s->as[i];
+
+		as_settle(as);
+		for (set = 0; set < MSIM_TLB_SETS; set++) {
+			struct msim_tlb_entry *e = &as->tlb[set * MSIM_TLB_WAYS];
+			u64 last = U64_MAX;
+
+			/* most recently used first: a way at a time, by age */
+			for (;;) {
+				struct msim_tlb_entry *n = NULL;
+
+				for (w = 0; w < MSIM_TLB_WAYS; w++) {
+					if ((e[w].vpn & MSIM_TLB_VALID) && e[w].used < last &&
+					    (!n || e[w].used > n->used))
+						n = &e[w];
+				}
+				if (!n)
+					break;
+				seq_printf(m, "AS%d set %d va 0x%llx pa 0x%llx%s\n", i, set,
+					   (n->vpn & ~MSIM_TLB_VALID) << PAGE_SHIFT, n->pa,
+					   n->rdonly ? " ro" : "");
+				last = n->used;
+			}
+		}
+	}
+	spin_unlock_irqrestore(&s->lock, flags);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(msim_tlb);
+
 void msim_mmu_debugfs(struct msim *s, struct dentry *dir)
 {
 	debugfs_create_file("mmu", 0444, dir, s, &msim_mmu_fops);
+	debugfs_create_file("tlb", 0444, dir, s, &msim_tlb_fops);
 }

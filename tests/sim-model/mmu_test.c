@@ -10,7 +10,9 @@
  * a locked region that misses the TLB stalls (no walk, no fault) until the
  * unlock, while the MCU's (AS0) walks uncached; a re-LOCK replaces the
  * region with the wider one; a LOCK narrower than 32 KiB locks 32 KiB, one
- * of width 63 everything; UPDATE while locked drops every translation.
+ * of width 63 everything; UPDATE while locked drops every translation;
+ * the first pages of aligned buffers do not evict each other; a full set
+ * replaces its least recently used translation.
  * One line per check that fails, then "PASS"/"FAIL: N failures", then
  * "N passed, N failed" (checks) for make test.
  */
@@ -308,6 +310,60 @@ int main(void)
 		EXPECT(gpu_read(0xa000000) == 62, "UPDATE while locked kept 0x%x outside the region",
 		       gpu_read(0xa000000));
 		command(MSIM_AS_CMD_UNLOCK);
+	}
+
+	/*
+	 * The first pages of buffers aligned to 256 MiB and more (a job's
+	 * command and data buffers, panthor's kernel VAs at 2^47) do not evict
+	 * each other: all stay cached over a page-table change.
+	 */
+	{
+		static const u64 v[] = { 0x10000000, 0x20000000, 0x40000000, 0x80000000,
+					 0x4000000000, 1ULL << 47 };
+		unsigned int i;
+
+		for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+			set_page(v[i], page(70 + i));
+			gpu_read(v[i]);
+		}
+		for (i = 0; i < sizeof(v) / sizeof(v[0]); i++)
+			set_page(v[i], page(80 + i));
+		for (i = 0; i < sizeof(v) / sizeof(v[0]); i++)
+			EXPECT(gpu_read(v[i]) == 70 + i,
+			       "aligned buffers share a TLB set: page 0 at 0x%llx was evicted (reads 0x%x)",
+			       (unsigned long long)v[i], gpu_read(v[i]));
+		command(MSIM_AS_CMD_UPDATE);
+	}
+
+	/*
+	 * A set holds MSIM_TLB_WAYS pages; a new one replaces the least
+	 * recently used (a hit counts as a use), not the one just read.
+	 */
+	{
+		u64 v[MSIM_TLB_WAYS + 1], vpn = 0xb000000 >> PAGE_SHIFT;
+		unsigned int i, n = 0, set = msim_tlb_set(vpn);
+
+		for (; n <= MSIM_TLB_WAYS; vpn++)
+			if (msim_tlb_set(vpn) == set)
+				v[n++] = vpn << PAGE_SHIFT;
+		for (i = 0; i <= MSIM_TLB_WAYS; i++)
+			set_page(v[i], page(90 + i));
+		for (i = 0; i < MSIM_TLB_WAYS; i++)
+			gpu_read(v[i]);
+		gpu_read(v[0]);			/* v[0] used again: v[1] is the oldest */
+		gpu_read(v[MSIM_TLB_WAYS]);	/* replaces v[1] */
+		for (i = 0; i <= MSIM_TLB_WAYS; i++)
+			set_page(v[i], page(100 + i));
+		/* the cached ones first: the walk of v[1] replaces one of them */
+		for (i = 0; i <= MSIM_TLB_WAYS; i++)
+			if (i != 1)
+				EXPECT(gpu_read(v[i]) == 90 + i,
+				       "a set of %d ways: page %u of %d was evicted (reads 0x%x)",
+				       MSIM_TLB_WAYS, i, MSIM_TLB_WAYS + 1, gpu_read(v[i]));
+		EXPECT(gpu_read(v[1]) == 101,
+		       "a full set did not replace its least recently used page (reads 0x%x)",
+		       gpu_read(v[1]));
+		command(MSIM_AS_CMD_UPDATE);
 	}
 
 	if (fails)
