@@ -463,7 +463,28 @@ int job_read_pages(struct job_ctx *j, uint64_t va, unsigned int n)
 	r = syncobj_wait(j->fd, s, 10000);
 	drmSyncobjDestroy(j->fd, s);
 	__sync_synchronize();
-	return r;
+	if (r)
+		return r;
+	/* a fence also signals when the job was killed: that read nothing */
+	j->state = group_state(j->fd, j->group, NULL);
+	if (j->state & (DRM_PANTHOR_GROUP_STATE_TIMEDOUT | DRM_PANTHOR_GROUP_STATE_FATAL_FAULT))
+		return -EIO;
+	return 0;
+}
+
+const char *job_read_why(const struct job_ctx *j, int r)
+{
+	static char buf[160];
+
+	if (r == -ETIME)
+		return "its fence did not signal within 10 s";
+	if (r != -EIO)
+		return r ? strerror(-r) : "it completed";
+	snprintf(buf, sizeof(buf), "it was killed (group state 0x%x: %s)", j->state,
+		 j->state & DRM_PANTHOR_GROUP_STATE_FATAL_FAULT ?
+		 "a fault: a page it reads is not mapped?" :
+		 "timed out: stalled on a locked region that was never unlocked?");
+	return buf;
 }
 
 /* --- CS encoder --------------------------------------------------------- */

@@ -113,6 +113,7 @@ int syncobj_wait(int fd, uint32_t handle, int timeout_ms);
 struct job_ctx {
 	int fd;
 	uint32_t vm, group;
+	uint32_t state;		/* the group's state after job_read_pages() */
 	uint32_t cmd_bo, data_bo;
 	uint64_t cmd_va, data_va;
 	uint64_t *cmd;
@@ -133,10 +134,15 @@ uint32_t job_submit(struct job_ctx *j, uint32_t in_syncobj);
 void job_check_healthy(struct job_ctx *j, const char *when);
 /*
  * Run a job that copies the first word of each of @n pages from GPU VA @va
- * into j->data[0..n-1]; 0 when its fence signalled within 10 s, -ETIME
- * otherwise. j->data is zeroed first.
+ * into j->data[0..n-1]; j->data is zeroed first. 0 when its fence signalled
+ * within 10 s and the group is still fine; -ETIME when the fence did not
+ * signal; -EIO when it signalled but the job was killed: the group's state
+ * (in j->state) says TIMEDOUT (e.g. a read stalled on a locked region that
+ * was never unlocked, until the driver's job timeout) or FATAL_FAULT.
  */
 int job_read_pages(struct job_ctx *j, uint64_t va, unsigned int n);
+/* Why job_read_pages() returned @r, in words (for a FAIL line). */
+const char *job_read_why(const struct job_ctx *j, int r);
 
 /* CS instruction encoding (Valhall CSF, v10). */
 uint64_t cs_nop(void);
