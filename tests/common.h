@@ -159,6 +159,24 @@ uint64_t cs_sync_wait32(unsigned int addr_reg, unsigned int val_reg, bool gt);
 uint64_t cs_branch(int16_t offset, unsigned int cond, unsigned int reg);
 uint64_t cs_raw(unsigned int opcode, uint64_t payload);
 
+/*
+ * The simulator's TLB (sim/sim.h): SIM_TLB_SETS sets of SIM_TLB_WAYS
+ * translations per address space, a page's set its page number folded 6
+ * bits at a time. sim_tlb_holds() checks these against mali_sim/tlb.
+ */
+#define SIM_TLB_SETS	64
+#define SIM_TLB_WAYS	4
+#define SIM_TLB_SET(va)							\
+	((((va) >> 12) ^ ((va) >> 18) ^ ((va) >> 24) ^ ((va) >> 30) ^	\
+	  ((va) >> 36) ^ ((va) >> 42)) & (SIM_TLB_SETS - 1))
+/*
+ * Does the simulated GPU's TLB (debugfs mali_sim/tlb) hold the page at @va
+ * in the address space of a VM (not the MCU's, AS0)? *in_set: how many
+ * translations the page's set holds there, the page's own included (when
+ * it is not held: the fullest set of that number over the VMs' ASes).
+ */
+bool sim_tlb_holds(uint64_t va, unsigned int *in_set);
+
 /* Simulator fault knobs: /sys/module/mali_sim/parameters/<name>. */
 void knob_set(const char *name, const char *value);
 /* The GPU's platform device directory in sysfs. */

@@ -83,8 +83,10 @@ else
 fi
 
 # Every test starts from a well-behaved simulator, whatever the one before
-# left armed.
+# left armed, and a GPU that may runtime-suspend.
 reset_knobs() {
+	pm=/sys/bus/platform/devices/100000000.gpu/power/control
+	[ ! -e $pm ] || echo auto >$pm
 	k=/sys/module/mali_sim/parameters
 	[ -d $k ] || return 0
 	echo N >$k/fw_hang

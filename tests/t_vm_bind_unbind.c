@@ -16,14 +16,17 @@
  * of them fault (a driver that flushes on map but not on unmap is caught
  * here only: a map after the unmap flushes anyway); and a 4 KiB unmap in a
  * 2 MiB mapping must leave every other page mapped and the page itself
- * faulting, with the job's fence signalled. A read job the driver killed
- * (timed out, or faulted where it should not) is reported as such, never
- * as data read. Before forseti's groups topic has landed, GROUP_CREATE
- * may only answer EOPNOTSUPP (not implemented yet); the test then passes
- * in part (exit 77) and says so. The simulator's AS commands take a
- * millisecond here (as_busy_us), so that a driver that does not wait for
- * one to complete is caught (the command it writes next is dropped, and
- * the simulator reports a protocol violation in the kernel log).
+ * faulting, with the job's fence signalled. Before each such unmap the
+ * simulator's TLB (debugfs mali_sim/tlb) must hold the page, in a set with
+ * room for the read job's own pages, or the check says it is blind. A
+ * read job the driver killed (timed out, or faulted where it should not)
+ * is reported as such, never as data read. Before forseti's groups topic
+ * has landed, GROUP_CREATE may only answer EOPNOTSUPP (not implemented
+ * yet); the test then passes in part (exit 77) and says so. The
+ * simulator's AS commands take a millisecond here (as_busy_us), so that a
+ * driver that does not wait for one to complete is caught (the command it
+ * writes next is dropped, and the simulator reports a protocol violation
+ * in the kernel log).
  */
 #include <sys/mman.h>
 
@@ -34,21 +37,20 @@
 #define SZ_2M	0x200000ull
 #define HOLE	300		/* the page unmapped in the 2 MiB mapping */
 
+#define HOLE_VA	(BIG_VA + HOLE * 0x1000ull)
+#define UNMAP_VA (VA + 5 * 0x1000ull)	/* the page read after the unmap of VA */
+
 /*
- * The hole check catches a missing flush only while the GPU's TLB still
- * holds the hole when it is read again. mali_sim's TLB is direct-mapped
- * (MSIM_TLB_ENTRIES, sim/sim.h, slot = page number % 256): the hole must
- * not share a slot with the read job's own command fetches and store
- * (CMD_VA, DATA_VA: slot 0), nor with the pages read after it (HOLE + 1,
- * 511), or they evict it and its read walks the tables whatever the
- * driver flushed.
+ * A check of an unmapped page catches a missing flush only while the
+ * GPU's TLB still holds the page when it is read again: in the simulator,
+ * SIM_TLB_WAYS translations per set (common.h), the least recently used
+ * replaced. So the pages the read jobs touch between the page's last read
+ * and its read after the unmap must not fill its set: every page of
+ * pages[] and the jobs' command and data pages sit in other sets (checked
+ * in gpu_checks()), and the driver's own pages (ring buffer, sync object,
+ * at VAs it chooses) are checked at run time: tlb_precondition() reads
+ * mali_sim/tlb just before the unmap, after a job that touched them all.
  */
-#define TLB_SLOT(va)	(((va) >> 12) % 256)
-_Static_assert(TLB_SLOT(BIG_VA + HOLE * 0x1000ull) != TLB_SLOT(CMD_VA) &&
-	       TLB_SLOT(BIG_VA + HOLE * 0x1000ull) != TLB_SLOT(DATA_VA) &&
-	       TLB_SLOT(BIG_VA + HOLE * 0x1000ull) != TLB_SLOT(BIG_VA + (HOLE + 1) * 0x1000ull) &&
-	       TLB_SLOT(BIG_VA + HOLE * 0x1000ull) != TLB_SLOT(BIG_VA + 511 * 0x1000ull),
-	       "the hole's TLB slot is evicted by the read job");
 
 /* A BO of @size whose page i starts with @tag + i. */
 static uint32_t tagged_bo(int fd, uint64_t size, uint32_t tag)
@@ -131,6 +133,26 @@ static void gpu_expect_fault(struct job_ctx *j, uint64_t va, const char *what)
 	printf("%s: a read of the unmapped page faults\n", what);
 }
 
+/*
+ * Before @va is unmapped: the GPU's TLB holds it (the job just run read
+ * it), in a set that the job's own pages, all touched by that job, did not
+ * fill, so that the read after the unmap still finds it cached unless the
+ * driver flushed it. Else the check after the unmap is blind: say so.
+ */
+static void tlb_precondition(uint64_t va, const char *what)
+{
+	unsigned int in_set;
+
+	CHECK(sim_tlb_holds(va, &in_set),
+	      "%s: the check is blind: the GPU's TLB does not hold page 0x%llx before its unmap (mali_sim/tlb)",
+	      what, (unsigned long long)va);
+	CHECK(in_set < SIM_TLB_WAYS,
+	      "%s: the check is blind: page 0x%llx's TLB set %u is full (%u of %u ways) before its unmap: the read job's own pages may evict it",
+	      what, (unsigned long long)va, (unsigned int)SIM_TLB_SET(va), in_set, SIM_TLB_WAYS);
+	printf("%s: the GPU's TLB holds page 0x%llx before its unmap (set %u: %u of %u ways)\n",
+	       what, (unsigned long long)va, (unsigned int)SIM_TLB_SET(va), in_set, SIM_TLB_WAYS);
+}
+
 static void gpu_checks(int fd)
 {
 	uint32_t a = tagged_bo(fd, 0x10000, 0xa000), b = tagged_bo(fd, 0x10000, 0xb000);
@@ -138,10 +160,33 @@ static void gpu_checks(int fd)
 	static const unsigned int pages[] = { 0, 1, HOLE - 1, HOLE, HOLE + 1, 511 };
 	uint32_t want[16];
 	struct job_ctx j, h;
+	char ctl[256];
 	unsigned int i;
 	int r;
 
+	/* The pages each check reads after its unmap leave its TLB set alone. */
+	for (i = 0; i < 6; i++)
+		CHECK(pages[i] == HOLE ||
+		      SIM_TLB_SET(BIG_VA + pages[i] * 0x1000ull) != SIM_TLB_SET(HOLE_VA),
+		      "page %u shares the hole's TLB set %u: move HOLE", pages[i],
+		      (unsigned int)SIM_TLB_SET(HOLE_VA));
+	CHECK(SIM_TLB_SET(CMD_VA) != SIM_TLB_SET(HOLE_VA) &&
+	      SIM_TLB_SET(DATA_VA) != SIM_TLB_SET(HOLE_VA) &&
+	      SIM_TLB_SET(CMD_VA) != SIM_TLB_SET(UNMAP_VA) &&
+	      SIM_TLB_SET(DATA_VA) != SIM_TLB_SET(UNMAP_VA),
+	      "the read job's command or data page shares the TLB set of a page read after its unmap");
+
 	knob_set("as_busy_us", "1000");
+	/*
+	 * A runtime suspend resets the GPU and empties its TLB: with panthor's
+	 * 50 ms autosuspend, a loaded machine's gaps between the read jobs are
+	 * enough, and the unmap checks would see a fault whether or not the
+	 * driver flushed (tlb_precondition() caught it). Keep the GPU powered
+	 * until the checks are done; guest-init sets "auto" again before the
+	 * next test, should this one stop on the way.
+	 */
+	snprintf(ctl, sizeof(ctl), "%s/power/control", gpu_sysfs());
+	CHECK(!write_file(ctl, "on"), "cannot keep the GPU powered: %s", ctl);
 	job_init(&j, fd);
 
 	vm_map(fd, j.vm, a, VA, 0x10000, 0);
@@ -163,14 +208,15 @@ static void gpu_checks(int fd)
 	gpu_expect(&j, VA, 16, want, "middle remapped");
 
 	/* An unmap with nothing mapped after it: the pages just read fault. */
+	tlb_precondition(UNMAP_VA, "VA unmapped, nothing mapped after");
 	vm_unmap(fd, j.vm, VA, 0x10000);
-	gpu_expect_fault(&j, VA + 5 * 0x1000ull, "VA unmapped, nothing mapped after");
+	gpu_expect_fault(&j, UNMAP_VA, "VA unmapped, nothing mapped after");
 
 	/*
 	 * A 4 KiB hole in a 2 MiB mapping, in a VM of its own (a VM that
 	 * faulted is flushed when it is used again): every other page stays
 	 * mapped, and the hole, read just before and still in the GPU's TLB
-	 * (see HOLE), faults.
+	 * (tlb_precondition()), faults.
 	 */
 	job_init(&h, fd);
 	vm_map(fd, h.vm, big, BIG_VA, SZ_2M, 0);
@@ -185,11 +231,13 @@ static void gpu_checks(int fd)
 			      "2 MiB mapping%s: the GPU reads 0x%x at page %u, want 0x%x",
 			      pass ? " with a hole" : "", h.data[0], pages[i], 0xc0000 + pages[i]);
 		}
-		if (!pass)
-			vm_unmap(fd, h.vm, BIG_VA + HOLE * 0x1000ull, 0x1000);
+		if (!pass) {
+			tlb_precondition(HOLE_VA, "the 4 KiB hole in 2 MiB");
+			vm_unmap(fd, h.vm, HOLE_VA, 0x1000);
+		}
 	}
 	printf("2 MiB mapping with a 4 KiB hole: the pages around it stay mapped\n");
-	gpu_expect_fault(&h, BIG_VA + HOLE * 0x1000ull, "the 4 KiB hole in 2 MiB");
+	gpu_expect_fault(&h, HOLE_VA, "the 4 KiB hole in 2 MiB");
 
 	vm_unmap(fd, h.vm, BIG_VA, SZ_2M);
 	job_fini(&h);
@@ -197,6 +245,7 @@ static void gpu_checks(int fd)
 	bo_close(fd, b);
 	bo_close(fd, big);
 	job_fini(&j);
+	CHECK(!write_file(ctl, "auto"), "cannot let the GPU runtime-suspend again: %s", ctl);
 }
 
 int main(void)
