@@ -37,7 +37,11 @@
  * cache of intermediate table descriptors. A driver that frees or reuses a
  * table page (level 0-2) without LOCK and a flush is therefore caught only
  * when a stale leaf translation shows, not when hardware would walk a
- * stale table pointer into a freed page.
+ * stale table pointer into a freed page. The walker also reads the page
+ * tables coherently, and the GPU's cache maintenance (GPU_COMMAND
+ * FLUSH_CACHES) completes at once and does nothing: a driver that skips
+ * the L2 flush before an UNLOCK, or the cache maintenance of its table
+ * pages, is not caught either.
  *
  * Every GPU memory access of the simulated MCU (address space 0) and of the
  * command streams (the group's address space) walks the driver's AArch64
