@@ -16,7 +16,10 @@
  * of them fault (a driver that flushes on map but not on unmap is caught
  * here only: a map after the unmap flushes anyway); and a 4 KiB unmap in a
  * 2 MiB mapping must leave every other page mapped and the page itself
- * faulting, with the job's fence signalled. Before each such unmap the
+ * faulting, with the job's fence signalled (on UML the 2 MiB mapping is
+ * made of 4 KiB pages: without transparent huge pages shmem gives no 2 MiB
+ * folio, so no driver maps a block there; tests/sim-model checks the split
+ * of a block in the simulator). Before each such unmap the
  * simulator's TLB (debugfs mali_sim/tlb) must hold the page, in a set with
  * room for the read job's own pages, or the check says it is blind. A
  * read job the driver killed (timed out, or faulted where it should not)

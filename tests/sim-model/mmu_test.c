@@ -12,7 +12,9 @@
  * region with the wider one; a LOCK narrower than 32 KiB locks 32 KiB, one
  * of width 63 everything; UPDATE while locked drops every translation;
  * the first pages of aligned buffers do not evict each other; a full set
- * replaces its least recently used translation.
+ * replaces its least recently used translation; a 2 MiB block split into
+ * pages in one locked region keeps its other pages readable and faults on
+ * the hole only after the unlock.
  * One line per check that fails, then "PASS"/"FAIL: N failures", then
  * "N passed, N failed" (checks) for make test.
  */
@@ -70,6 +72,22 @@ static void set_page(u64 va, u64 pa)
 		t = *d & MSIM_PTE_ADDR_MASK;
 	}
 	table(t)[(va >> 12) & 0x1ff] = pa ? pa | MSIM_PTE_VALID | MSIM_PTE_TABLE : 0;
+}
+
+/* The level-2 descriptor (2 MiB) of @va in AS1's tables, tables above it made. */
+static u64 *l2_desc(u64 va)
+{
+	u64 t = root;
+	int l;
+
+	for (l = 0; l < 2; l++) {
+		u64 *d = &table(t)[(va >> (39 - 9 * l)) & 0x1ff];
+
+		if (!(*d & MSIM_PTE_VALID))
+			*d = new_table() | MSIM_PTE_VALID | MSIM_PTE_TABLE;
+		t = *d & MSIM_PTE_ADDR_MASK;
+	}
+	return &table(t)[(va >> 21) & 0x1ff];
 }
 
 static void as_write(int asn, u32 reg, u32 val)
@@ -363,6 +381,50 @@ int main(void)
 		EXPECT(gpu_read(v[1]) == 101,
 		       "a full set did not replace its least recently used page (reads 0x%x)",
 		       gpu_read(v[1]));
+		command(MSIM_AS_CMD_UPDATE);
+	}
+
+	/*
+	 * A 2 MiB block split in one locked region, as panthor's remap does
+	 * (unmap the block, map the kept parts back as pages): its pages are
+	 * cached one by one; inside the lock a cached page still reads the
+	 * block and an uncached neighbour stalls; after the unlock the kept
+	 * pages read through the new table and the hole faults.
+	 */
+	{
+		const u64 v = 0xc000000, blk = 0xe000000, hole = 5;
+		u64 *d = l2_desc(v), t;
+		u32 w = 0;
+		int i, err;
+
+		for (i = 0; i < 8; i++)
+			*(u32 *)(model_ram + blk + i * PAGE_SIZE) = 200 + i;
+		*d = blk | MSIM_PTE_VALID;	/* a block: no table bit */
+		EXPECT(gpu_read(v + PAGE_SIZE) == 201, "a page of a 2 MiB block reads 0x%x",
+		       gpu_read(v + PAGE_SIZE));
+		EXPECT(gpu_read(v + hole * PAGE_SIZE) == 200 + hole,
+		       "the page to be unmapped reads 0x%x", gpu_read(v + hole * PAGE_SIZE));
+		lock(v | 20);			/* the whole block */
+		t = new_table();
+		for (i = 0; i < 512; i++)
+			if (i != hole)
+				table(t)[i] = (blk + i * PAGE_SIZE) | MSIM_PTE_VALID | MSIM_PTE_TABLE;
+		*d = t | MSIM_PTE_VALID | MSIM_PTE_TABLE;
+		EXPECT(gpu_read(v + hole * PAGE_SIZE) == 200 + hole,
+		       "inside the lock a cached page of the block did not hit: 0x%x",
+		       gpu_read(v + hole * PAGE_SIZE));
+		err = msim_mem_read(&sim, 1, v + 2 * PAGE_SIZE, &w, 4);
+		EXPECT(err == MSIM_MEM_STALL,
+		       "inside the lock an uncached page of the block did not stall: %d", err);
+		command(MSIM_AS_CMD_UNLOCK);
+		EXPECT(gpu_read(v + 2 * PAGE_SIZE) == 202, "after the split a kept page reads 0x%x",
+		       gpu_read(v + 2 * PAGE_SIZE));
+		EXPECT(gpu_read(v + PAGE_SIZE) == 201, "after the split a cached kept page reads 0x%x",
+		       gpu_read(v + PAGE_SIZE));
+		EXPECT(gpu_read(v + hole * PAGE_SIZE) == (0xdead0000 | MSIM_EXC_TRANSLATION(3)),
+		       "after the split the hole reads 0x%x", gpu_read(v + hole * PAGE_SIZE));
+		sim.irq[MSIM_IRQ_MMU].rawstat = 0;
+		sim.as[1].faultstatus = 0;
 		command(MSIM_AS_CMD_UPDATE);
 	}
 
