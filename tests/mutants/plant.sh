@@ -18,6 +18,11 @@
 #   no-wait           AS commands written without waiting for AS_ACTIVE
 #                     (vm_bind_unbind, and kernel-log: mali_sim protocol
 #                     violation)
+#   no-wait-after     each AS command waits for the one before it, but not
+#                     for itself: a job can start on an address space whose
+#                     UPDATE has not completed (its read of a mapped page is
+#                     killed by a fault), or read translations that a bind's
+#                     last UNLOCK has not dropped yet (vm_bind_unbind)
 #   bad-as-cmd        the unlock is written as an AS command the GPU does not
 #                     know (vm_bind_unbind, and kernel-log: mali_sim protocol
 #                     violation: unknown AS command)
@@ -89,6 +94,23 @@ OLD
 )" "$(cat <<'NEW'
 	status = 0; /* MUTANT no-wait */
 	gpu_write(ptdev->mmu->iomem, AS_COMMAND(as_nr), cmd);
+NEW
+)"
+		;;
+	no-wait-after)
+		edit "$d/panthor_mmu.c" "$(cat <<'OLD'
+	status = wait_ready(ptdev, as_nr);
+	if (!status) {
+		gpu_write(ptdev->mmu->iomem, AS_COMMAND(as_nr), cmd);
+		status = wait_ready(ptdev, as_nr);
+	}
+OLD
+)" "$(cat <<'NEW'
+	status = wait_ready(ptdev, as_nr);
+	if (!status) {
+		gpu_write(ptdev->mmu->iomem, AS_COMMAND(as_nr), cmd);
+		/* MUTANT no-wait-after: return before the command is done */
+	}
 NEW
 )"
 		;;

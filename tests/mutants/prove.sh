@@ -34,6 +34,7 @@ own() { printf '^FAIL %s \\(FAIL at .*t_%s\\.c:[0-9]+: %s' "$1" "$1" "$2"; }
 declare -A TESTS=(
 	[skip-unlock]="vm_bind_unbind"
 	[no-wait]="vm_bind_unbind"
+	[no-wait-after]="vm_bind_unbind"
 	[bad-as-cmd]="vm_bind_unbind"
 	[unmap-no-flush]="vm_bind_unbind"
 	[unmap-no-lock]="vm_bind_unbind"
@@ -51,6 +52,7 @@ declare -A TESTS=(
 declare -A MUST=(
 	[skip-unlock]="$(own vm_bind_unbind 'BO [AB] mapped')"
 	[no-wait]=""
+	[no-wait-after]="$(own vm_bind_unbind '(BO [AB] mapped|.*read the unmapped page without a fault|.*did not complete: it was killed \(group state 0x2: a fault)')"
 	[bad-as-cmd]=""
 	[unmap-no-flush]="$(own vm_bind_unbind '.*read the unmapped page without a fault')"
 	[unmap-no-lock]="$(own vm_bind_unbind 'the 4 KiB hole in 2 MiB: the GPU read the unmapped page without a fault')"
@@ -73,7 +75,7 @@ declare -A KLOG=(
 	[bad-as-cmd]="mali_sim: protocol violation: unknown AS command"
 	[close-keeps-vms]="unreferenced object"
 )
-ORDER=(skip-unlock no-wait bad-as-cmd unmap-no-flush unmap-no-lock remap-unmaps-all sync-after-map
+ORDER=(skip-unlock no-wait no-wait-after bad-as-cmd unmap-no-flush unmap-no-lock remap-unmaps-all sync-after-map
        vm-leak pt-uncounted fault-unreported no-rotation close-keeps-vms
        timeout-ignored no-reset probe-fails)
 [ $# -eq 0 ] || ORDER=("$@")
