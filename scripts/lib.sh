@@ -297,6 +297,13 @@ format_patch() {
 SENT=${SENT:-$TOP/sent}
 ROADMAP=${ROADMAP:-$TOP/ROADMAP}
 
+# b4 from Debian trixie, unpacked into the build folder by scripts/tree.sh.
+B4_VERSION=0.14.2-2
+B4_SUITE=trixie
+B4=$TOOLS/bin/b4
+b4_ok() { [ -x "$B4" ] && [ -e "$TOOLS/b4/.forseti-fixed" ] && [ "$("$B4" --version 2>/dev/null)" = "${B4_VERSION%-*}" ]; }
+need_b4() { b4_ok || die "b4 ${B4_VERSION%-*} is not in $TOOLS/bin: run 'make tree'"; }
+
 # roadmap_state TOPIC: the state column of TOPIC's row in ROADMAP
 # ("planned", "in progress", "ready to post", "posted v2", "merged").
 roadmap_state() {

@@ -150,7 +150,7 @@ pairs() {
 	for c in git:git python3:python3 perl:perl gcc:gcc make:make dpkg-deb:dpkg dpkg-query:dpkg \
 		dpkg-source:dpkg-dev apt-get:apt apt-cache:apt sha256sum:coreutils od:coreutils \
 		nproc:coreutils nice:coreutils timeout:coreutils mktemp:coreutils realpath:coreutils \
-		comm:coreutils tar:tar xz:xz-utils rsync:rsync pkg-config:pkg-config b4:b4 \
+		comm:coreutils tar:tar xz:xz-utils rsync:rsync pkg-config:pkg-config \
 		spatch:coccinelle aarch64-linux-gnu-gcc:gcc-aarch64-linux-gnu ccache:ccache \
 		flex:flex bison:bison bc:bc cpio:cpio depmod:kmod awk:mawk sed:sed grep:grep \
 		find:findutils xargs:findutils cmp:diffutils diff:diffutils setsid:util-linux; do
@@ -169,7 +169,9 @@ done
 printf 'From 0000000000000000000000000000000000000000 Mon Sep 17 00:00:00 2001\nFrom: T <t@forseti.invalid>\nDate: Thu, 1 Jan 2026 00:00:00 +0000\nSubject: [PATCH] census\n\n---\n' >/tmp/census.patch
 check "git send-email parses an address (dry run)" sh -c 'cd /tmp && git send-email --dry-run --confirm=never --quiet --to=t@forseti.invalid --from="T <t@forseti.invalid>" --smtp-server=/bin/true /tmp/census.patch >/dev/null'
 check "perl Mail::Address (libmailtools-perl)" perl -MMail::Address -e 1
-check "b4 runs" b4 --version
+# b4 is trixie's, unpacked by make tree into build/tools (not Debian 12's)
+check "b4 0.14.2 from trixie runs (build/tools/bin/b4)" sh -c 'v=$(build/tools/bin/b4 --version 2>&1) && [ "$v" = 0.14.2 ] || { echo "build/tools/bin/b4 --version: ${v:-nothing}"; false; }'
+check "b4's Python modules (requests, dkim, dns, patatt, git_filter_repo)" /usr/bin/python3 -c 'import requests, dkim, dns.resolver, patatt, git_filter_repo'
 check "spatch runs" spatch --version
 check "aarch64-linux-gnu-gcc compiles" sh -c 'echo "int x;" | aarch64-linux-gnu-gcc -x c -c -o /dev/null -'
 check "gcc compiles" sh -c 'echo "int x;" | gcc -x c -c -o /dev/null -'

@@ -11,14 +11,16 @@
 # command:Debian package, for everything the scripts and checks run.
 TOOL_PKGS="gcc:gcc make:make bc:bc flex:flex bison:bison git:git xz:xz-utils
 perl:perl python3:python3 ccache:ccache aarch64-linux-gnu-gcc:gcc-aarch64-linux-gnu
-spatch:coccinelle ocaml:ocaml-nox b4:b4 dpkg-source:dpkg-dev rsync:rsync
+spatch:coccinelle ocaml:ocaml-nox dpkg-source:dpkg-dev rsync:rsync
 pkg-config:pkg-config cpio:cpio depmod:kmod"
 # Libraries (and the Python modules of checkpatch's spdxcheck.py, for
 # Debian's python3), checked through dpkg.
 # git send-email needs Mail::Address (libmailtools-perl), which Debian 12's
 # git-email only recommends: without it `git send-email` dies at start.
+# b4's own dependencies (b4 itself comes from trixie: install_b4).
 LIB_PKGS="libelf-dev libssl-dev libdrm-dev python3-ply python3-git git-email
-libmailtools-perl"
+libmailtools-perl python3-dkim python3-dnspython python3-requests python3-patatt
+git-filter-repo"
 
 APT_LOCK_WAIT=${APT_LOCK_WAIT:-600}
 
@@ -89,11 +91,52 @@ send_email_ok() {
 	die "git send-email cannot start: $(printf '%s' "$out" | head -n 3 | tr '\n' ' ')"
 }
 
+# b4: Debian 12 has 0.12, without prerequisite-change-id and --check-deps.
+# trixie's 0.14.2 is architecture-independent and its dependencies are all
+# in Debian 12 (LIB_PKGS): take the .deb with the private apt configuration,
+# unpack it into build/tools/b4 and run it through a wrapper on Debian's
+# own python3 (never a python3 that PATH may put first). sid's 0.16.0 needs
+# pygit2 >= 1.14 and requests >= 2.31 (Debian 12: 1.11, 2.28): not taken.
+install_b4() {
+	local deb dir=$TOOLS/b4
+	b4_ok && return 1
+	info "installing b4 $B4_VERSION from $B4_SUITE into $dir"
+	apt_update_private "$B4_SUITE"
+	mkdir -p "$DOWNLOADS" "$TOOLS/bin"
+	deb=$DOWNLOADS/b4_${B4_VERSION}_all.deb
+	if [ ! -s "$deb" ]; then
+		(cd "$DOWNLOADS" && apt-get "${APT_OPTS[@]}" -q download "b4=$B4_VERSION" >"$BUILD/apt/b4.log" 2>&1) ||
+			die "apt-get download b4=$B4_VERSION from $B4_SUITE failed (see $BUILD/apt/b4.log): bump B4_VERSION in scripts/lib.sh"
+	fi
+	rm -rf "$dir"
+	dpkg-deb -x "$deb" "$dir" || die "$deb: dpkg-deb cannot unpack it"
+	# b4 0.14.2 (and 0.16.0) bug: 'b4 prep --check-deps' feeds the cover
+	# letter of a series of more than one patch to git am when the cover
+	# is not a commit (our branch-description strategy), and git am stops
+	# on it ("No valid patches"): keep only the mails of commits.
+	python3 - "$dir/usr/lib/python3/dist-packages/b4/ez.py" <<'EOF' ||
+import sys
+p = sys.argv[1]
+s = open(p).read()
+old = "            prereq_patches += [x[1] for x in mypatches]\n"
+if s.count(old) != 1:
+    sys.exit(1)
+open(p, "w").write(s.replace(old, "            prereq_patches += [x[1] for x in mypatches if x[0]]\n"))
+EOF
+		die "$dir: cannot fix b4's check-deps (is it b4 $B4_VERSION?)"
+	touch "$dir/.forseti-fixed"
+	printf '#!/bin/sh\n# b4 %s from Debian %s, unpacked by scripts/tree.sh\nPYTHONPATH=%s${PYTHONPATH:+:$PYTHONPATH} exec /usr/bin/python3 %s "$@"\n' \
+		"$B4_VERSION" "$B4_SUITE" "$dir/usr/lib/python3/dist-packages" "$dir/usr/bin/b4" >"$B4"
+	chmod +x "$B4"
+	b4_ok || die "$B4 does not run (see '$B4 --version')"
+}
+
 did=""
 load_base
 mkdir -p "$BUILD"
 install_tools && did+=" tools"
 send_email_ok
+install_b4 && did+=" b4"
 if ! sparse_ok; then
 	build_sparse
 	did+=" sparse"
