@@ -6,7 +6,7 @@ BASE ?=
 DRIVER ?= panthor
 
 .PHONY: all help tree apply export check rebase test test-fresh selftest sim-test kunit bench-jobqueue \
-	send reroll bisect status
+	send reroll trailers adopt enroll bisect status
 
 all: tree apply check
 
@@ -20,8 +20,11 @@ help:
 	@echo 'make test             everything CI runs; ends with "N passed, N failed"'
 	@echo 'make test-fresh       make tree and the tool-dependent tests in a clean Debian 12 root (root)'
 	@echo 'make selftest         the workbench scripts own tests only'
-	@echo 'make send TOPIC=t [DRY_RUN=1] [OUT=dir] [VERIFY=1]  mail a topic (b4-ready)'
-	@echo 'make reroll TOPIC=t   start vN+1 with a range-diff in the changelog'
+	@echo 'make send TOPIC=t [DRY_RUN=1] [OUT=dir] [VERIFY=1] [YES=1]  mail a topic with b4 send'
+	@echo 'make reroll TOPIC=t   vN+1 (b4 started it at send): range-diff against vN, deps as now'
+	@echo 'make trailers TOPIC=t [MBOX=thread.mbox]  review trailers in (b4 trailers -u), export'
+	@echo 'make adopt ID="Name <address>"  series/ authored and signed off by a real poster'
+	@echo 'make enroll [TOPIC=t]  the topic branches enrolled with b4 prep (make apply does it)'
 	@echo 'make bisect GOOD=r BAD=r [TEST=cmd]  first bad patch and its topic'
 	@echo 'make status UPSTREAM=tree|mbox [REF=b] [UPDATE=1]  what has merged'
 	@echo 'make sim-test [DRIVER=panthor|forseti]  the uAPI tests on the simulated GPU (UML)'
@@ -57,6 +60,15 @@ send:
 
 reroll:
 	@scripts/reroll.sh "$(TOPIC)"
+
+trailers:
+	@scripts/trailers.sh "$(TOPIC)" $(if $(MBOX),"$(MBOX)")
+
+adopt:
+	@scripts/adopt.sh "$(ID)"
+
+enroll:
+	@scripts/enroll.sh $(TOPIC)
 
 # TEST is taken from the environment (make exports command-line
 # variables), so the quotes inside it survive.

@@ -47,3 +47,10 @@ else
 	kgit checkout -q --detach "$base"
 fi
 info "kernel-tree at $(kgit rev-parse --abbrev-ref HEAD)"
+# b4 prep's state of each topic (cover letter, change-id, version,
+# prerequisites) from cover-letters/, for make send, reroll and trailers.
+if b4_ok; then
+	"$TOP/scripts/enroll.sh"
+else
+	info "b4 ${B4_VERSION%-*} is not installed (make tree): topics not enrolled with b4 prep"
+fi

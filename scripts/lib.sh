@@ -289,13 +289,22 @@ format_patch() {
 		format-patch --zero-commit --no-signature --stat=80 -O/dev/null "$@"
 }
 
-# --- posting: cover letters, their metadata, the sent records ---------------
-# (send.sh, reroll.sh, status.sh). cover-letters/<N-topic>.txt is the cover
-# letter (title, blank line, body, then "Changes in vN:" sections, newest
-# first); cover-letters/<N-topic>.meta holds "change-id: ..." and
-# "version: N". sent/<N-topic>/vN/ records what a real send mailed.
+# --- posting: b4 prep state, cover letters, the sent records ----------------
+# (enroll.sh, send.sh, reroll.sh, trailers.sh, adopt.sh, status.sh).
+# b4 keeps a topic's cover letter and tracking (change-id, revision,
+# prerequisites) with its branch in kernel-tree/'s git configuration
+# (b4's "branch-description" cover strategy: a topic branch holds only its
+# patches, so the stack stays as it is). The project keeps them too, so
+# that a fresh clone gets them back (scripts/enroll.sh, run by make apply):
+# cover-letters/<N-topic>.txt is the cover letter (title, blank line, body,
+# then b4's "Changes in vN:" sections, newest first), and
+# cover-letters/<N-topic>.meta holds "change-id:", "version:" (b4's
+# revision) and one "prerequisite-change-id: <change-id>:vN" per topic
+# below. sent/<N-topic>/vN/ records what a real send mailed;
+# cover-letters/poster names who posts the series (make adopt).
 SENT=${SENT:-$TOP/sent}
 ROADMAP=${ROADMAP:-$TOP/ROADMAP}
+POSTER_FILE=${POSTER_FILE:-$COVERS/poster}
 
 # b4 from Debian trixie, unpacked into the build folder by scripts/tree.sh.
 B4_VERSION=0.14.2-2
@@ -303,6 +312,31 @@ B4_SUITE=trixie
 B4=$TOOLS/bin/b4
 b4_ok() { [ -x "$B4" ] && [ -e "$TOOLS/b4/.forseti-fixed" ] && [ "$("$B4" --version 2>/dev/null)" = "${B4_VERSION%-*}" ]; }
 need_b4() { b4_ok || die "b4 ${B4_VERSION%-*} is not in $TOOLS/bin: run 'make tree'"; }
+
+# kb4 ARGS...: b4 in kernel-tree/ (on the branch checked out there), with
+# the project's settings on top of the user's: the branch-description
+# cover strategy, the cover template (base-commit note), a cache of its
+# own, and, when LORE_URL is set, the project's local archive as lore.
+kb4() {
+	local n=${GIT_CONFIG_COUNT:-0}
+	(
+		cfg() {
+			export "GIT_CONFIG_KEY_$n=$1" "GIT_CONFIG_VALUE_$n=$2"
+			n=$((n + 1))
+		}
+		cfg b4.prep-cover-strategy branch-description
+		# the per-patch checks are make check's (b4 prep --check would
+		# only run checkpatch again)
+		cfg b4.prep-pre-flight-checks disable-needs-checking
+		[ -z "${B4_TEMPLATE:-}" ] || cfg b4.prep-cover-template "$B4_TEMPLATE"
+		if [ -n "${LORE_URL:-}" ]; then
+			cfg b4.midmask "$LORE_URL/all/%s"
+			cfg b4.searchmask "$LORE_URL/all/?x=m&q=%s"
+		fi
+		export GIT_CONFIG_COUNT=$n XDG_CACHE_HOME=$LORE_DIR/cache no_proxy=127.0.0.1${no_proxy:+,$no_proxy} NO_PROXY=127.0.0.1${NO_PROXY:+,$NO_PROXY}
+		cd "$KTREE" && "$B4" "$@"
+	)
+}
 
 # roadmap_state TOPIC: the state column of TOPIC's row in ROADMAP
 # ("planned", "in progress", "ready to post", "posted v2", "merged").
@@ -315,7 +349,8 @@ roadmap_state() {
 cover_of() { printf '%s/%s.txt\n' "$COVERS" "$1"; }
 meta_of() { printf '%s/%s.meta\n' "$COVERS" "$1"; }
 
-# meta_get TOPIC KEY: a value of the topic's .meta (empty when unset).
+# meta_get TOPIC KEY: a value of the topic's .meta (empty when unset; the
+# last one when the key repeats).
 meta_get() {
 	local f
 	f=$(meta_of "$1")
@@ -323,19 +358,27 @@ meta_get() {
 	sed -n "s/^$2:[[:space:]]*//p" "$f" | tail -n 1
 }
 
-# meta_set TOPIC KEY VALUE: set (or add) one line of the topic's .meta.
-meta_set() {
+# meta_all TOPIC KEY: every value of a repeated key, one a line.
+meta_all() {
 	local f
 	f=$(meta_of "$1")
-	[ -f "$f" ] || printf '# b4 change-id and version of topic %s (make send / make reroll)\n' "$1" >"$f"
-	if grep -q "^$2:" "$f"; then
-		sed -i "s|^$2:.*|$2: $3|" "$f"
-	else
-		printf '%s: %s\n' "$2" "$3" >>"$f"
-	fi
+	[ -f "$f" ] || return 0
+	sed -n "s/^$2:[[:space:]]*//p" "$f"
 }
 
-# topic_version TOPIC: the version being prepared (1 until a reroll).
+# meta_write TOPIC CHANGE-ID VERSION [PREREQ...]: the whole .meta.
+meta_write() {
+	local t=$1 cid=$2 v=$3 p
+	shift 3
+	{
+		printf '# b4 prep state of topic %s (scripts/enroll.sh restores it into kernel-tree/;\n' "$t"
+		printf '# make send and make reroll keep it up to date): commit it\n'
+		printf 'change-id: %s\nversion: %s\n' "$cid" "$v"
+		for p in "$@"; do printf 'prerequisite-change-id: %s\n' "$p"; done
+	} >"$(meta_of "$t")"
+}
+
+# topic_version TOPIC: the version being prepared (b4's revision).
 topic_version() {
 	local v
 	v=$(meta_get "$1" version)
@@ -351,6 +394,51 @@ need_cover() {
 	[ -n "$(sed -n '1p' "$c" | tr -d '[:space:]')" ] && [ -z "$(sed -n '2p' "$c" | tr -d '[:space:]')" ] ||
 		die "$c: the first line must be the title and the second one blank"
 }
+
+# The branch a topic stacks on, for b4's base-branch (its fork point): the
+# topic below, or for the first topic the branch "<prefix>base", which
+# enroll.sh keeps at the base tag.
+base_branch_of() {
+	local prev="" t
+	for t in $(topics); do
+		if [ "$t" = "$1" ]; then
+			if [ -z "$prev" ]; then
+				printf '%sbase\n' "$BRANCH_PREFIX"
+			else
+				topic_branch "$prev"
+			fi
+			return 0
+		fi
+		prev=$t
+	done
+	die "unknown topic '$1'"
+}
+
+# topics_below TOPIC: the topics under TOPIC that hold patches, in order.
+topics_below() {
+	local t
+	for t in $(topics); do
+		[ "$t" = "$1" ] && return 0
+		[ -n "$(patches_of "$t")" ] && printf '%s\n' "$t"
+	done
+	return 0
+}
+
+# on_branch BRANCH CMD...: run CMD with BRANCH checked out in kernel-tree/
+# (b4 works on the current branch), then go back to what was checked out.
+on_branch() {
+	local br=$1 old rc=0
+	shift
+	old=$(kgit symbolic-ref -q --short HEAD || kgit rev-parse HEAD)
+	kgit checkout -q "$br" || die "$KTREE: cannot check out '$br'"
+	"$@" || rc=$?
+	kgit checkout -q "$old" 2>/dev/null || kgit checkout -q --detach "$old" ||
+		die "$KTREE: cannot go back to '$old' after running on '$br' (still on '$br')"
+	return $rc
+}
+
+# The sent tag b4 makes for vN of a topic ("sent/<change-id>-vN").
+sent_tag() { printf 'sent/%s-v%s\n' "$(meta_get "$1" change-id)" "$2"; }
 
 # The commits of vN of a topic as posted: refs/forseti/posted/<topic>/vN
 # (its tip) and .../vN-base (the commit it stacked on), under the branch
@@ -368,7 +456,8 @@ am_index() {
 	for m in "$d"/[0-9]*; do
 		[ -e "$m" ] || continue
 		git mailinfo "$m.msg" "$m.diff" <"$m" >"$m.info" || { rm -rf "$d"; return 1; }
-		[ -s "$m.diff" ] || continue
+		# a cover letter has no diff (b4's carries a diffstat below its ---)
+		grep -q '^diff --git ' "$m.diff" || continue
 		an=$(sed -n 's/^Author: //p' "$m.info")
 		ae=$(sed -n 's/^Email: //p' "$m.info")
 		ad=$(sed -n 's/^Date: //p' "$m.info")
@@ -388,79 +477,70 @@ am_index() {
 	printf '%s\n' "$tip"
 }
 
-# posted_range TOPIC N: "BASE TIP" of vN as posted, from the refs that
-# send/reroll keep in the kernel tree, or else rebuilt from the sent record
-# (sent/<topic>/vN/series.mbox) on the topic's current parent, then on the
-# base. Fails when neither exists or the record no longer applies.
-posted_range() {
-	local t=$1 n=$2 r b tip mbox
-	r=$(posted_ref "$t" "$n")
-	if kgit rev-parse -q --verify "$r" >/dev/null && kgit rev-parse -q --verify "$r-base" >/dev/null; then
-		printf '%s %s\n' "$(kgit rev-parse "$r-base")" "$(kgit rev-parse "$r")"
-		return 0
-	fi
-	mbox=$SENT/$t/v$n/series.mbox
-	[ -f "$mbox" ] || return 1
-	for b in "$(parent_of_topic "$t")" "refs/tags/$BASE_TAG"; do
-		b=$(kgit rev-parse -q --verify "$b^{commit}") || continue
-		if tip=$(am_index "$KTREE" "$b" "$mbox" 2>/dev/null); then
-			kgit update-ref "$r-base" "$b"
-			kgit update-ref "$r" "$tip"
-			printf '%s %s\n' "$b" "$tip"
-			return 0
+# restack OLD NEW TOPIC: after TOPIC's branch moved from OLD to NEW with the
+# same trees (b4 trailers -u changes messages only), put each topic above it
+# back on top, commit by commit, keeping authors, committers and messages.
+restack() {
+	local old=$1 new=$2 below=$3 seen=0 t br c tip prev_old prev_new p
+	# every topic above is checked first: one that is not stacked stops
+	# it before any branch moved
+	prev_old=$old
+	for t in $(topics); do
+		if [ $seen -eq 0 ]; then
+			[ "$t" = "$below" ] && seen=1
+			continue
 		fi
+		br=$(topic_branch "$t")
+		kgit rev-parse -q --verify "refs/heads/$br" >/dev/null || continue
+		p=$(kgit rev-parse "refs/heads/$br")
+		kgit merge-base --is-ancestor "$prev_old" "$p" ||
+			die "topic $t: branch '$br' is not stacked on the topic below it: cannot restack it (no branch was moved; '$(topic_branch "$below")' is now at $(kgit rev-parse --short "$new"), it was at $(kgit rev-parse --short "$old"))"
+		prev_old=$p
 	done
-	return 1
+	seen=0 prev_old=$old prev_new=$new
+	for t in $(topics); do
+		if [ $seen -eq 0 ]; then
+			[ "$t" = "$below" ] && seen=1
+			continue
+		fi
+		br=$(topic_branch "$t")
+		kgit rev-parse -q --verify "refs/heads/$br" >/dev/null || continue
+		tip=$prev_new
+		p=$(kgit rev-parse "refs/heads/$br")
+		kgit merge-base --is-ancestor "$prev_old" "$p" ||
+			die "topic $t: branch '$br' is not stacked on the topic below it: cannot restack it"
+		for c in $(kgit rev-list --reverse "$prev_old..$p"); do
+			tip=$(GIT_AUTHOR_NAME="$(kgit log -1 --format=%an "$c")" GIT_AUTHOR_EMAIL="$(kgit log -1 --format=%ae "$c")" \
+				GIT_AUTHOR_DATE="$(kgit log -1 --format=%aD "$c")" GIT_COMMITTER_NAME="$(kgit log -1 --format=%cn "$c")" \
+				GIT_COMMITTER_EMAIL="$(kgit log -1 --format=%ce "$c")" GIT_COMMITTER_DATE="$(kgit log -1 --format=%cD "$c")" \
+				kgit commit-tree "$c^{tree}" -p "$tip" -F <(kgit log -1 --format=%B "$c"))
+		done
+		kgit update-ref -m "forseti restack on $(topic_branch "$below")" "refs/heads/$br" "$tip" "$p"
+		prev_old=$p prev_new=$tip
+	done
 }
 
-# cover_changelog FILE VERSION PREV RANGEDIFF-FILE [new [LINK]]: with "new",
-# add a "Changes in vVERSION:" section (with an EDITME line to replace, and
-# "- Link to vPREV: LINK" when given) before the
-# older ones; then set its "Range-diff against vPREV:" block to the file's
-# text (replacing the block a reroll or an earlier send wrote).
-cover_changelog() {
-	python3 - "$@" <<'PYEOF'
-import re, sys
-path, ver, prev, rdfile = sys.argv[1:5]
-new = len(sys.argv) > 5 and sys.argv[5] == "new"
-link = sys.argv[6] if len(sys.argv) > 6 else ""
-lines = open(path).read().rstrip("\n").split("\n")
-rd = open(rdfile).read().rstrip("\n")
-head = re.compile(r"^Changes in v(\d+):\s*$")
-starts = [i for i, l in enumerate(lines) if head.match(l)]
-if new:
-    if any(head.match(lines[i]).group(1) == ver for i in starts):
-        sys.exit("%s: already has a 'Changes in v%s:' section" % (path, ver))
-    sec = ["Changes in v%s:" % ver, "- EDITME: what changed since v%s, and why" % prev]
-    if link:
-        sec.append("- Link to v%s: %s" % (prev, link))
-    if starts:
-        lines[starts[0]:starts[0]] = sec + [""]
-    else:
-        while lines and lines[-1] == "":
-            lines.pop()
-        lines += [""] + sec
-    starts = [i for i, l in enumerate(lines) if head.match(l)]
-mine = [i for i in starts if head.match(lines[i]).group(1) == ver]
-if not mine:
-    sys.exit(0)
-s = mine[0]
-e = next((i for i in starts if i > s), len(lines))
-block = ["Range-diff against v%s:" % prev] + rd.split("\n")
-rdl = next((i for i in range(s, e) if lines[i] == "Range-diff against v%s:" % prev), None)
-body = lines[s:e]
-while body and body[-1] == "":
-    body.pop()
-if rdl is not None:
-    body = lines[s:rdl]
-    while body and body[-1] == "":
-        body.pop()
-body = body + [""] + block
-if e < len(lines):
-    body.append("")
-lines[s:e] = body
-open(path, "w").write("\n".join(lines) + "\n")
-PYEOF
+# identity_problems TOPIC: one line per ".invalid" address that a real
+# posting of TOPIC would carry: the poster, the patches' From: and
+# Signed-off-by:, and MAINTAINERS at the topic's head.
+identity_problems() {
+	local t=$1 p br
+	if [ ! -s "$POSTER_FILE" ]; then
+		printf '%s: nobody is recorded as the poster\n' "$POSTER_FILE"
+	elif grep -q '\.invalid>' "$POSTER_FILE"; then
+		printf '%s: the poster %s\n' "$POSTER_FILE" "$(grep -m1 . "$POSTER_FILE")"
+	fi
+	for p in $(patches_of "$t"); do
+		# From: as git am reads it: format-patch folds a long one over
+		# two lines, and encodes a name that is not ASCII
+		git mailinfo /dev/null /dev/null <"$p" 2>/dev/null |
+			awk -v f="$(basename "$p")" '/^Author: / { a = substr($0, 9) } /^Email: / { e = substr($0, 8) }
+				END { if (tolower(e) ~ /\.invalid$/) printf "%s: From: %s <%s>\n", f, a, e }' ||
+			printf '%s: git mailinfo cannot read its From:\n' "$(basename "$p")"
+		grep -E '^Signed-off-by: .*\.invalid>' "$p" | sed "s|^|$(basename "$p"): |" || true
+	done
+	br=$(topic_branch "$t")
+	kgit show "refs/heads/$br:MAINTAINERS" 2>/dev/null | grep -E '^M:.*\.invalid>' | sed 's|^|MAINTAINERS: |' || true
 }
 
 # --- small x86_64 builds of a worktree (send --verify, bisect) ---------------
@@ -521,20 +601,6 @@ targets_touched() {
 		done | sort -u
 }
 
-# ensure_change_id TOPIC: print the topic's change-id, making one (b4's
-# form: date-topic-random) and its .meta the first time.
-ensure_change_id() {
-	local cid
-	cid=$(meta_get "$1" change-id)
-	if [ -z "$cid" ]; then
-		cid=$(date -u +%Y%m%d)-${1#*-}-$(head -c 6 /dev/urandom | od -An -tx1 | tr -d ' \n')
-		meta_set "$1" change-id "$cid"
-		meta_set "$1" version "$(topic_version "$1")"
-		info "topic $1: new change-id $cid in $(meta_of "$1") (commit it)"
-	fi
-	printf '%s\n' "$cid"
-}
-
 # The newest topic branch that holds patches (the base tag when none does).
 head_of_series() {
 	local t head="refs/tags/$BASE_TAG"
@@ -570,4 +636,193 @@ need_disk() {
 	[ -n "$have" ] || die "cannot read the free space of $dir with df"
 	[ "$have" -ge "$need" ] ||
 		die "$what needs about $need MiB free on the file system of $dir ($(df -P "$dir" | awk 'NR == 2 { print $6 }')), which has $have MiB: free $((need - have)) MiB or more (old worktrees, build folders, /tmp) and run it again"
+}
+
+# --- b4's mails and the local archive (send, reroll, trailers) ---------------
+LORE_DIR=${LORE_DIR:-$BUILD/lore}
+# the logs of b4 runs (the workbench's tests keep theirs apart)
+POST_LOGS=${POST_LOGS:-$BUILD/post-logs}
+mkdir -p "$POST_LOGS" 2>/dev/null || true
+LORE_PID=""
+
+# b4_mails TOPIC DIR [--no-to-cc]: the mails of TOPIC as b4 would send them
+# now ('b4 prep --auto-to-cc': To: and Cc: from get_maintainer.pl at the
+# topic's head, one run per patch, which is slow: the local archive does
+# without; then 'b4 send -o', nothing sent), one file each in DIR, and
+# DIR/all.mbox.
+b4_mails() {
+	local t=$1 dir=$2 f
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	on_branch "$(topic_branch "$t")" b4_mails_here "$dir" "${3:-}" >"$dir.log" 2>&1 ||
+		{ cat "$dir.log" >&2; die "topic $t: b4 prep --auto-to-cc or b4 send -o failed (see $dir.log)"; }
+	for f in "$dir"/*; do
+		[ -f "$f" ] || continue
+		[ "$f" != "$dir/all.mbox" ] || continue
+		printf 'From mboxrd@z Thu Jan  1 00:00:00 1970\n'
+		cat "$f"
+		printf '\n'
+	done >"$dir/all.mbox"
+	[ -s "$dir/all.mbox" ] || die "topic $t: b4 send -o wrote no mail into $dir"
+}
+
+# lore_up TOPIC: serve, as lore for b4 (LORE_URL), the mails of the topics
+# below TOPIC: every version sent (sent/<N-topic>/vN/series.mbox), and the
+# version being prepared when it was never sent or the branch changed since
+# the last one sent (what it would post now). The caller stops it with
+# lore_down (in its EXIT trap).
+lore_up() {
+	local t=$1 d v last
+	rm -rf "$LORE_DIR"
+	mkdir -p "$LORE_DIR"
+	/usr/bin/python3 "$TOP/scripts/lore.py" "$LORE_DIR" "$LORE_DIR/port" >"$POST_LOGS/lore.log" 2>&1 &
+	LORE_PID=$!
+	for _ in $(seq 300); do [ -s "$LORE_DIR/port" ] && break; sleep 0.1; done
+	[ -s "$LORE_DIR/port" ] || die "scripts/lore.py did not start (see $POST_LOGS/lore.log)"
+	export LORE_URL=http://127.0.0.1:$(cat "$LORE_DIR/port")
+	for d in $(topics_below "$t"); do
+		mkdir -p "$LORE_DIR/$d"
+		for f in "$SENT/$d"/v*/series.mbox; do
+			[ -e "$f" ] || continue
+			cp "$f" "$LORE_DIR/$d/$(basename "$(dirname "$f")").mbox"
+		done
+		v=$(topic_version "$d")
+		[ ! -e "$SENT/$d/v$v" ] || continue
+		last=$(ls -d "$SENT/$d"/v* 2>/dev/null | sed 's/.*\/v//' | sort -n | tail -n 1 || true)
+		if [ -n "$last" ] && [ "$(series_pids "$d")" = "$(mbox_pids "$SENT/$d/v$last/series.mbox")" ]; then
+			continue
+		fi
+		b4_mails "$d" "$POST_LOGS/lore-mails/$d" --no-to-cc
+		cp "$POST_LOGS/lore-mails/$d/all.mbox" "$LORE_DIR/$d/v$v.mbox"
+	done
+}
+
+b4_mails_here() {
+	[ "$2" = --no-to-cc ] || kb4 prep --auto-to-cc
+	(
+		# -o sends nothing; without a sendemail.smtpServer, b4 would pick
+		# its web endpoint in a kernel tree (and want the mails signed)
+		n=${GIT_CONFIG_COUNT:-0}
+		export "GIT_CONFIG_KEY_$n=sendemail.smtpServer" "GIT_CONFIG_VALUE_$n=/bin/false" GIT_CONFIG_COUNT=$((n + 1))
+		kb4 send --no-sign -o "$1"
+	)
+}
+
+# b4_to_cc: the To:/Cc: trailers that 'b4 prep --auto-to-cc' adds to a cover
+# letter are made again at every send: they stay out of cover-letters/.
+strip_to_cc() { sed -E '/^(To|Cc): /d' | sed -e ':a' -e '/^\n*$/{$d;N;ba' -e '}'; }
+
+# cover_sum: a git hash of a cover letter (stdin) less b4's To:/Cc:, with
+# its runs of blank lines squeezed into one and its trailing ones dropped
+# (b4 prep --auto-to-cc puts To:/Cc: above the changelog's "---" and moves
+# the blank lines around them). branch.<br>.forseti-cover in kernel-tree/
+# keeps the one of the cover letter the workbench last put into the
+# branch's description or took from it (enroll, reroll, send), so that an
+# edit made in b4 since (b4 prep --edit-cover) shows.
+cover_sum() { local s; s=$(strip_to_cc | cat -s); printf '%s\n' "$s" | git hash-object --stdin; }
+
+# cover_to_branch TOPIC: cover-letters/<N-topic>.txt is the cover letter b4
+# sends (the branch's description).
+cover_to_branch() {
+	local t=$1 br
+	br=$(topic_branch "$t")
+	kgit config "branch.$br.description" "$(cat "$(cover_of "$t")")"
+	kgit config "branch.$br.forseti-cover" "$(cover_sum <"$(cover_of "$t")")"
+}
+
+# cover_from_b4 TOPIC: the cover letter b4 holds (the branch's description)
+# edited since the workbench last wrote it (b4 prep --edit-cover) is taken
+# into cover-letters/ when that file did not change meanwhile; when both
+# changed, one edit would be lost: refused.
+cover_from_b4() {
+	local t=$1 br c desc dsum csum mark
+	br=$(topic_branch "$t")
+	c=$(cover_of "$t")
+	desc=$(kgit config --get "branch.$br.description") || return 0
+	dsum=$(printf '%s\n' "$desc" | cover_sum)
+	csum=$(cover_sum <"$c")
+	[ "$dsum" != "$csum" ] || return 0
+	mark=$(kgit config --get "branch.$br.forseti-cover") || mark=""
+	# only cover-letters/ changed: it goes to the branch
+	[ "$dsum" != "$mark" ] || return 0
+	if [ "$csum" = "$mark" ]; then
+		printf '%s\n' "$desc" | strip_to_cc >"$c.new" && mv "$c.new" "$c" ||
+			die "$c: cannot write it"
+		info "topic $t: the cover letter edited in b4 (branch.$br.description) taken into $c: commit it"
+		return 0
+	fi
+	die "topic $t: the cover letter changed both in b4 (branch.$br.description in $KTREE, b4 prep --edit-cover) and in $c: keep one: put it in $c, run 'git -C $KTREE config --unset branch.$br.description', and run this again"
+}
+
+lore_down() {
+	[ -z "$LORE_PID" ] || kill "$LORE_PID" 2>/dev/null || true
+	LORE_PID=""
+}
+
+# series_pids TOPIC, mbox_pids MBOX: the patch-ids, in order.
+series_pids() {
+	local p
+	for p in $(patches_of "$1"); do git patch-id --stable <"$p" | cut -d' ' -f1; done
+}
+mbox_pids() {
+	local d m
+	d=$(mktemp -d "${TMPDIR:-/tmp}/forseti-pids.XXXXXX")
+	git mailsplit -o"$d" "$1" >/dev/null
+	for m in "$d"/*; do git patch-id --stable <"$m" | cut -d' ' -f1; done
+	rm -rf "$d"
+}
+
+# check_deps TOPIC: 'b4 prep --check-deps' on the topic's branch, against
+# the local archive (lore_up first); fails with b4's first complaint.
+check_deps() {
+	local t=$1 log=$POST_LOGS/check-deps.log bad
+	on_branch "$(topic_branch "$t")" kb4 prep --check-deps >"$log" 2>&1 ||
+		{ cat "$log" >&2; die "topic $t: b4 prep --check-deps failed (see $log)"; }
+	# b4 marks a failed prerequisite with a blinking red dot, its reason below
+	bad=$(grep -F -A1 $'\e[31;5m' "$log" | sed 's/\x1b\[[0-9;]*m//g; s/^[^a-z]*//I' | tr -s ' \n' ' ' | sed 's/ *$//') || true
+	[ -z "$bad" ] || die "topic $t: b4 prep --check-deps: $bad (a topic below changed since this one recorded it? make reroll TOPIC=${t#*-} records them as they are now)"
+}
+
+# sync_from_b4 TOPIC: what b4 changed in the branch's prep state (the
+# revision after a send, the changelog it adds) back into cover-letters/.
+sync_from_b4() {
+	local t=$1 br cid v pre
+	br=$(topic_branch "$t")
+	# (a failed read leaves the cover letter as it was)
+	kgit config --get "branch.$br.description" | strip_to_cc >"$(cover_of "$t").new" &&
+		mv "$(cover_of "$t").new" "$(cover_of "$t")" || die "topic $t: cannot read b4's cover letter of '$br'"
+	kgit config "branch.$br.forseti-cover" "$(cover_sum <"$(cover_of "$t")")"
+	v=$(kgit config --get "branch.$br.b4-tracking" | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["series"]["revision"])') ||
+		die "topic $t: b4's tracking data of '$br' (branch.$br.b4-tracking in $KTREE) has no revision (above): $(meta_of "$t") left as it was"
+	cid=$(meta_get "$t" change-id)
+	mapfile -t pre < <(meta_all "$t" prerequisite-change-id)
+	meta_write "$t" "$cid" "$v" "${pre[@]}"
+}
+
+# b4_setup: b4 is there, and its cover template says what the base is.
+b4_setup() {
+	need_b4
+	load_base
+	mkdir -p "$BUILD"
+	B4_TEMPLATE=$BUILD/b4-cover.template
+	cat >"$B4_TEMPLATE" <<TPL
+\${cover}
+
+---
+\${shortlog}
+
+\${diffstat}
+---
+base-commit: \${base_commit}
+change-id: \${change_id}
+\${prerequisites}
+The base-commit is not an upstream commit: it is the forseti project's
+deterministic git import of Debian's $BASE_PACKAGE $BASE_VERSION source
+tarball (the same id on every machine).
+
+Best regards,
+-- 
+\${signature}
+TPL
+	export B4_TEMPLATE
 }

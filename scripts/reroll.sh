@@ -1,47 +1,55 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-only
 # usage: scripts/reroll.sh TOPIC
-# Start vN+1 of TOPIC: bump "version:" in cover-letters/<N-topic>.meta and
-# add a "Changes in vN+1:" section to the cover letter's changelog, with an
-# EDITME line to replace and "Range-diff against vN:" (git range-diff of vN
-# as posted against the topic branch now). vN is what make send sent (kept
-# as refs/forseti/posted/<topic>/vN in kernel-tree/, or rebuilt from
-# sent/<N-topic>/vN/series.mbox); a vN that was never sent by make send is
-# taken as the branch as it is now. make send refreshes the range-diff.
+# After review, before sending the next version of TOPIC. b4 send already
+# started it (b4's revision, a "Changes in vN+1:" section with EDITME lines
+# and the Link to vN); this puts the range-diff of vN as b4 tagged it
+# (sent/<change-id>-vN) against the branch now into that section ('b4 prep
+# --compare-to vN'), and records the topics below as they are now as the
+# prerequisites (prerequisite-change-id). Run it again after more changes:
+# it replaces its range-diff.
 . "$(dirname "$0")/lib.sh"
 
 [ $# -eq 1 ] && [ -n "$1" ] || die "usage: scripts/reroll.sh TOPIC"
 need_ktree
+b4_setup
 t=$(topic_dir "$1")
 need_clean_ktree
-branch=$(topic_branch "$t")
-kgit rev-parse -q --verify "refs/heads/$branch" >/dev/null ||
-	die "topic $t: no branch '$branch' in $KTREE: run 'make apply' first"
-parent=$(kgit rev-parse "$(parent_of_topic "$t")^{commit}")
-tip=$(kgit rev-parse "refs/heads/$branch")
-[ "$(kgit rev-list --count "$parent..$tip")" -gt 0 ] || die "topic $t has no patches: nothing to reroll"
+br=$(topic_branch "$t")
+kgit rev-parse -q --verify "refs/heads/$br" >/dev/null || die "topic $t: no branch '$br' in $KTREE: run 'make apply' first"
+[ -n "$(patches_of "$t")" ] || die "topic $t has no patches: nothing to reroll"
 need_cover "$t"
-cover=$(cover_of "$t")
-ensure_change_id "$t" >/dev/null
+"$TOP/scripts/enroll.sh" --deps "$t" 2>"$BUILD/enroll.log" || { cat "$BUILD/enroll.log" >&2; exit 1; }
 v=$(topic_version "$t")
-[[ $v =~ ^[1-9][0-9]*$ ]] || die "$(meta_of "$t"): version '$v' is not a number"
-grep -q "^Changes in v$((v + 1)):" "$cover" && die "$cover already has a 'Changes in v$((v + 1)):' section"
-
-if ! range=$(posted_range "$t" "$v"); then
-	[ ! -e "$SENT/$t/v$v" ] ||
-		die "topic $t: v$v in $SENT/$t/v$v no longer applies to the topics below it: cannot make a range-diff"
-	info "topic $t: v$v was not sent by make send: taking branch '$branch' as it is now as v$v"
-	kgit update-ref "$(posted_ref "$t" "$v")" "$tip"
-	kgit update-ref "$(posted_ref "$t" "$v")-base" "$parent"
-	range="$parent $tip"
-fi
+prev=$((v - 1))
+cover=$(cover_of "$t")
+[ "$prev" -ge 1 ] && kgit rev-parse -q --verify "refs/tags/$(sent_tag "$t" "$prev")" >/dev/null ||
+	die "topic $t: v$v was never sent (no tag $(sent_tag "$t" "$prev")): make send sends it, and b4 starts the next one"
+grep -q "^Changes in v$v:" "$cover" || die "$cover has no 'Changes in v$v:' section (b4 send adds it)"
 rd=$(mktemp)
 trap 'rm -f "$rd"' EXIT
-kgit range-diff --no-color "${range% *}..${range#* }" "$parent..$tip" >"$rd"
-link=""
-if [ -f "$SENT/$t/v$v/patches.tsv" ]; then
-	link=$(awk -F'\t' '$1 == "00" && $3 != "" { print "https://lore.kernel.org/r/" $3 }' "$SENT/$t/v$v/patches.tsv")
-fi
-cover_changelog "$cover" $((v + 1)) "$v" "$rd" new "$link"
-meta_set "$t" version $((v + 1))
-info "topic $t: v$((v + 1)) started; replace the EDITME line of $cover with what changed (the range-diff against v$v is there)"
+on_branch "$br" kb4 prep --compare-to "v$prev" >"$rd" 2>"$BUILD/reroll.log" ||
+	{ cat "$BUILD/reroll.log" >&2; die "topic $t: b4 prep --compare-to v$prev failed"; }
+python3 - "$cover" "$v" "$prev" "$rd" <<'PYEOF'
+import re, sys
+path, ver, prev, rdfile = sys.argv[1:5]
+lines = open(path).read().rstrip("\n").split("\n")
+rd = [re.sub(r"\x1b\[[0-9;]*m", "", l) for l in open(rdfile).read().rstrip("\n").split("\n")]
+head = re.compile(r"^Changes in v(\d+):\s*$")
+starts = [i for i, l in enumerate(lines) if head.match(l)]
+s = next(i for i in starts if head.match(lines[i]).group(1) == ver)
+e = next((i for i in starts if i > s), len(lines))
+mark = "Range-diff against v%s:" % prev
+body = lines[s:e]
+if mark in body:
+    body = body[:body.index(mark)]
+while body and body[-1] == "":
+    body.pop()
+body += ["", mark] + rd
+if e < len(lines):
+    body.append("")
+lines[s:e] = body
+open(path, "w").write("\n".join(lines) + "\n")
+PYEOF
+cover_to_branch "$t"
+info "topic $t: v$v's changelog in $cover has the range-diff against v$prev; replace its EDITME lines with what changed (and commit it)"

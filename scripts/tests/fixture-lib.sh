@@ -22,6 +22,9 @@ fixture_tree_reset() {
 	git -C "$KTREE" clean -q -fd
 	git -C "$KTREE" for-each-ref --format='%(refname)' "${ns[@]}" |
 		while read -r r; do git -C "$KTREE" update-ref -d "$r"; done
+	# and no configuration of such branches (b4 prep keeps its state there)
+	git -C "$KTREE" config --name-only --get-regexp "^branch\.$BRANCH_PREFIX" 2>/dev/null |
+		sed 's/\.[^.]*$//' | sort -u | while read -r r; do git -C "$KTREE" config --remove-section "$r"; done || true
 	rm -rf "$FIX/proj"
 	mkdir -p "$SERIES" "$CI_DIR/kconfig"
 	cp "$TOP/ci/kconfig/base.config" "$TOP/ci/kconfig/x86_64.config" \

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-only
 # usage: scripts/tests/posting.sh [TEST...]
-# Tests of send, reroll, bisect and status, on a fixture series made here
+# Tests of enroll, send, reroll, trailers, adopt, bisect and status, on a
+# fixture series made here
 # (never series/, cover-letters/, sent/ or ROADMAP): a worktree of
 # kernel-tree/ at build/posting-test/tree with branches posting/*, a
 # fixture project (series, cover letters, sent records, ROADMAP) in
-# build/posting-test/proj, a fake sendmail for the real sends, and
+# build/posting-test/proj, a fake sendmail for b4's real sends, a local
+# archive for b4 (scripts/lore.py), and
 # synthetic upstream trees for status. Needs 'make tree'. The mails-apply-
 # and-build and bisect tests build the fixture driver for x86_64 in their
 # own small build folders (build/send-x86_64, build/bisect-x86_64).
@@ -27,22 +29,25 @@ failed=0
 fixture_env() {
 	export KTREE=$FIX/tree SERIES=$FIX/proj/series CI_DIR=$FIX/proj/ci
 	export COVERS=$FIX/proj/cover-letters SENT=$FIX/proj/sent ROADMAP=$FIX/proj/ROADMAP
+	export POSTER_FILE=$FIX/proj/cover-letters/poster LORE_DIR=$FIX/lore POST_LOGS=$FIX/logs
 	export BRANCH_PREFIX=posting/
-	# no sendemail configuration but the one a test gives
+	mkdir -p "$POST_LOGS"
+	# no sendemail configuration but the one a test gives; b4 signs nothing
 	export GIT_CONFIG_GLOBAL=$FIX/gitconfig
-	printf '[user]\n\tname = Post Tester\n\temail = post@forseti.invalid\n' >"$GIT_CONFIG_GLOBAL"
+	printf '[user]\n\tname = Post Tester\n\temail = post@example.org\n[b4]\n\tsend-no-patatt-sign = yes\n' >"$GIT_CONFIG_GLOBAL"
 	unset GIT_CONFIG_COUNT
 }
 
 reset_fixture() {
 	fixture_env
-	fixture_tree_reset refs/forseti/posted/posting/
-	rm -rf "$FIX/outbox" "$FIX/up" "$FIX/upmbox" "$FIX/out"
+	fixture_tree_reset refs/forseti/posted/posting/ refs/tags/sent/
+	rm -rf "$FIX/outbox" "$FIX/up" "$FIX/upmbox" "$FIX/out" "$LORE_DIR"
 	mkdir -p "$COVERS" "$FIX/outbox"
 	for t in 1-alpha 2-beta 3-gamma; do
 		printf 'drm/fixture: the %s topic\n\nThis is the %s topic of the fixture series. It exists only\nin the workbench tests.\n' \
 			"${t#*-}" "${t#*-}" >"$COVERS/$t.txt"
 	done
+	printf 'Fixture Dev <fixture@forseti.invalid>\n' >"$POSTER_FILE"
 	cat >"$ROADMAP" <<'EOF'
 fixture roadmap
 
@@ -55,19 +60,41 @@ EOF
 }
 
 # alpha: the driver, a helper; beta: empty; gamma: the helper at init
-# (scripts/tests/fixture-lib.sh).
+# (scripts/tests/fixture-lib.sh), enrolled with b4 prep by make apply.
 make_series() {
 	reset_fixture
 	fixture_commits
 	"$S/export.sh" >/dev/null 2>&1
+	"$S/apply.sh" >"$FIX/apply.out" 2>&1 || { cat "$FIX/apply.out"; return 1; }
 }
 
-# add_patch TOPIC SUBJECT EDIT-FUNCTION: one more patch on a topic branch
-# (the topics above it are not rebased: use it on the last topic).
+# the same, adopted by a poster who can post (make adopt)
+make_adopted_series() {
+	make_series || return 1
+	"$S/adopt.sh" 'Post Tester <post@example.org>' >"$FIX/out" 2>&1 || { cat "$FIX/out"; return 1; }
+	"$S/apply.sh" >/dev/null 2>&1 && "$S/export.sh" >/dev/null 2>&1
+}
+
+# add_patch TOPIC SUBJECT EDIT-FUNCTION [AUTHOR]: one more patch on a topic
+# branch (the topics above it are not rebased: use it on the last topic).
 add_patch() {
 	git -C "$KTREE" checkout -q "posting/${1#*-}"
 	"$3"
-	commit_fixture "$1" "$2"
+	commit_fixture "$1" "$2" "${4:-Post Tester <post@example.org>}"
+	git -C "$KTREE" checkout -q --detach "refs/tags/$BASE_TAG"
+	"$S/export.sh" >/dev/null 2>&1
+}
+
+# change_helper: alpha's helper changed in place (as after a review), gamma
+# restacked on it.
+change_helper() {
+	git -C "$KTREE" checkout -q --detach posting/gamma
+	GIT_EDITOR=true git -C "$KTREE" rebase -q -x \
+		"sed -i 's/return 2 \\* v;/return v + v;/' drivers/gpu/drm/fixture/fixture_util.c 2>/dev/null; git add -A; git commit -q --amend --no-edit" \
+		"refs/tags/$BASE_TAG" >/dev/null 2>&1 || return 1
+	git -C "$KTREE" branch -f posting/alpha HEAD~1
+	git -C "$KTREE" branch -f posting/beta HEAD~1
+	git -C "$KTREE" branch -f posting/gamma HEAD
 	git -C "$KTREE" checkout -q --detach "refs/tags/$BASE_TAG"
 	"$S/export.sh" >/dev/null 2>&1
 }
@@ -79,7 +106,8 @@ edit_thrice() {
 }
 edit_comment() { printf '/* one more line */\n' >>"$KTREE/drivers/gpu/drm/fixture/fixture.h"; }
 
-# a fake sendmail for git send-email: one file per mail in outbox/
+# a fake sendmail for b4 send (sendemail.smtpServer, a local command): one
+# file per mail in outbox/
 fake_sendmail() {
 	cat >"$FIX/sendmail" <<EOF
 #!/bin/sh
@@ -90,7 +118,10 @@ EOF
 }
 
 mails() { find "$FIX/outbox" -type f | wc -l; }
+# header FILE NAME: a mail header, unfolded
+header() { sed -n '/^$/q;p' "$1" | sed -e ':a' -e 'N;$!ba' -e 's/\n[ \t]\+/ /g' | sed -n "s/^$2: //p"; }
 send() { "$S/send.sh" "$@" >"$FIX/out" 2>&1; }
+b4_in_fixture() { (cd "$KTREE" && "$B4" "$@"); }
 # fails_with MESSAGE CMD...: the command fails, and says MESSAGE (one error line)
 fails_with() {
 	local msg=$1
@@ -99,35 +130,145 @@ fails_with() {
 	grep -q -- "$msg" "$FIX/out" && [ "$(grep -cE '^[a-z]+: error: ' "$FIX/out")" -eq 1 ]
 }
 
+# --- enrollment and dependencies -------------------------------------------------
+t_enroll_with_b4_prep() {
+	make_series || return 1
+	local cid_a cid_g
+	cid_a=$(meta_get 1-alpha change-id)
+	cid_g=$(meta_get 3-gamma change-id)
+	# b4 made the change-ids (b4's form: date-name-hex) and the project has them
+	[[ $cid_a =~ ^[0-9]{8}-posting-alpha-[0-9a-f]{12}$ ]] && [[ $cid_g =~ ^[0-9]{8}-posting-gamma-[0-9a-f]{12}$ ]] || return 1
+	[ "$(meta_all 3-gamma prerequisite-change-id)" = "$cid_a:v1" ] || return 1
+	# b4 itself reads the enrollment: change-id, revision, fork point = the topic below
+	git -C "$KTREE" checkout -q posting/gamma
+	b4_in_fixture prep --show-info >"$FIX/info" 2>&1 || return 1
+	git -C "$KTREE" checkout -q --detach "refs/tags/$BASE_TAG"
+	grep -q "^change-id: $cid_g\$" "$FIX/info" && grep -q '^revision: 1$' "$FIX/info" &&
+		grep -q "^base-branch: posting/beta\$" "$FIX/info" &&
+		grep -q "^start-commit: $(git -C "$KTREE" rev-parse posting/beta)\$" "$FIX/info" || return 1
+	grep -q '^cover-subject: drm/fixture: the gamma topic$' "$FIX/info" || return 1
+	# a fresh clone has no branch configuration: make apply restores it
+	git -C "$KTREE" config --remove-section branch.posting/gamma
+	"$S/apply.sh" >/dev/null 2>&1 || return 1
+	[ "$(git -C "$KTREE" config branch.posting/gamma.b4-prep-cover-strategy)" = branch-description ] &&
+		git -C "$KTREE" config branch.posting/gamma.b4-tracking | grep -q "\"change-id\": \"$cid_g\"" &&
+		git -C "$KTREE" config branch.posting/gamma.b4-tracking | grep -q "\"change-id: $cid_a:v1\""
+}
+
+t_check_deps_passes_then_fails_when_a_lower_topic_changed() {
+	make_adopted_series || return 1
+	fake_sendmail
+	send --dry-run --out "$FIX/dry" gamma || { cat "$FIX/out"; return 1; }
+	grep -q "b4 prep --check-deps" "$FIX/out" && return 1
+	# b4 checked alpha's change-id and applied both topics on the base
+	grep -qF $'\e[32m\u25cf\e[0m change-id: '"$(meta_get 1-alpha change-id):v1" "$POST_LOGS/check-deps.log" &&
+		grep -qF $'\e[32m\u25cf\e[0m base-commit: ' "$POST_LOGS/check-deps.log" || return 1
+	# alpha is sent (v1), then changed after review: gamma still records v1
+	send --yes alpha || { cat "$FIX/out"; return 1; }
+	change_helper || return 1
+	fails_with "topic 3-gamma: b4 prep --check-deps: .*v2 available for change-id $(meta_get 1-alpha change-id) (you have: v1)" \
+		"$S/send.sh" --dry-run gamma || { cat "$FIX/out"; return 1; }
+	# make reroll on gamma would record alpha as it is now; enroll --deps does that alone
+	"$S/enroll.sh" --deps gamma >/dev/null 2>&1 || return 1
+	[ "$(meta_all 3-gamma prerequisite-change-id)" = "$(meta_get 1-alpha change-id):v2" ] || return 1
+	send --dry-run --out "$FIX/dry" gamma || { cat "$FIX/out"; return 1; }
+}
+
+# someone's own branch "base" (the real tree has no prefix) is not
+# clobbered, nor one checked out (the worktree would be left dirty)
+t_enroll_leaves_a_base_branch_of_its_own() {
+	make_series || return 1
+	local alpha
+	alpha=$(git -C "$KTREE" rev-parse posting/alpha)
+	git -C "$KTREE" branch -f posting/base posting/alpha
+	fails_with "branch 'posting/base' is at [0-9a-f]*, no base tag" "$S/enroll.sh" ||
+		{ echo "enroll.sh on a branch base of its own:"; cat "$FIX/out"; return 1; }
+	[ "$(git -C "$KTREE" rev-parse posting/base)" = "$alpha" ] || { echo "posting/base was moved"; return 1; }
+	# at an older base (base/0-older) and checked out: refused, the checkout stays clean
+	git -C "$KTREE" tag base/0-older posting/alpha
+	git -C "$KTREE" checkout -q posting/base
+	fails_with "cannot move branch 'posting/base'" "$S/enroll.sh" ||
+		{ echo "enroll.sh on a checked-out base:"; cat "$FIX/out"; git -C "$KTREE" status --short; return 1; }
+	[ -z "$(git -C "$KTREE" status --porcelain)" ] || return 1
+	git -C "$KTREE" checkout -q --detach "refs/tags/$BASE_TAG"
+	# not checked out: it follows the base tag
+	"$S/enroll.sh" >"$FIX/out" 2>&1 || { cat "$FIX/out"; return 1; }
+	git -C "$KTREE" tag -d base/0-older >/dev/null
+	[ "$(git -C "$KTREE" rev-parse posting/base)" = "$(git -C "$KTREE" rev-parse "refs/tags/$BASE_TAG^{commit}")" ]
+}
+
+# a cover letter edited the b4 way (b4 prep --edit-cover) is taken into
+# cover-letters/, not overwritten; edited in both places, refused
+t_enroll_keeps_a_cover_letter_edited_in_b4() {
+	make_series || return 1
+	local c=$COVERS/3-gamma.txt d=branch.posting/gamma.description
+	printf '#!/bin/sh\nsed -i "1s/\\$/, edited in b4/" "$1"\n' >"$FIX/edit-cover"
+	chmod +x "$FIX/edit-cover"
+	git -C "$KTREE" checkout -q posting/gamma
+	EDITOR=$FIX/edit-cover b4_in_fixture prep --edit-cover >"$FIX/out" 2>&1 || { cat "$FIX/out"; return 1; }
+	git -C "$KTREE" checkout -q --detach "refs/tags/$BASE_TAG"
+	[ "$(git -C "$KTREE" config "$d" | head -n 1)" = 'drm/fixture: the gamma topic, edited in b4' ] || return 1
+	"$S/enroll.sh" gamma >"$FIX/out" 2>&1 || { cat "$FIX/out"; return 1; }
+	[ "$(head -n 1 "$c")" = 'drm/fixture: the gamma topic, edited in b4' ] ||
+		{ echo "the edit is lost: $c says '$(head -n 1 "$c")', b4 '$(git -C "$KTREE" config "$d" | head -n 1)'"; return 1; }
+	[ "$(git -C "$KTREE" config "$d" | head -n 1)" = 'drm/fixture: the gamma topic, edited in b4' ] || return 1
+	# edited in b4 and in cover-letters/: refused, both kept
+	git -C "$KTREE" config "$d" "$(printf 'drm/fixture: gamma, b4 again\n\nBody.')"
+	sed -i '1s/.*/drm\/fixture: gamma, file again/' "$c"
+	fails_with "topic 3-gamma: the cover letter changed both in b4" "$S/enroll.sh" gamma || { cat "$FIX/out"; return 1; }
+	[ "$(head -n 1 "$c")" = 'drm/fixture: gamma, file again' ] &&
+		[ "$(git -C "$KTREE" config "$d" | head -n 1)" = 'drm/fixture: gamma, b4 again' ] || return 1
+	# the way on that the message gives; then cover-letters/ alone edited (the usual way)
+	git -C "$KTREE" config --unset "$d"
+	"$S/enroll.sh" gamma >"$FIX/out" 2>&1 || { cat "$FIX/out"; return 1; }
+	[ "$(git -C "$KTREE" config "$d" | head -n 1)" = 'drm/fixture: gamma, file again' ] || return 1
+	sed -i '1s/.*/drm\/fixture: gamma, file edit/' "$c"
+	"$S/enroll.sh" gamma >"$FIX/out" 2>&1 || { cat "$FIX/out"; return 1; }
+	[ "$(git -C "$KTREE" config "$d" | head -n 1)" = 'drm/fixture: gamma, file edit' ] &&
+		[ "$(head -n 1 "$c")" = 'drm/fixture: gamma, file edit' ]
+}
+
 # --- send ----------------------------------------------------------------------
 t_send_dry_run_writes_the_mails() {
-	make_series
-	send --dry-run --out "$FIX/dry" gamma || return 1
-	local cover base pids
-	cover=$(ls "$FIX"/dry/0000-cover-letter.patch) || return 1
-	[ "$(ls "$FIX"/dry/*.patch | wc -l)" -eq 2 ] && [ -s "$FIX/dry/gamma-v1.mbox" ] || return 1
-	grep -q '^Subject: \[PATCH 0/1\] drm/fixture: the gamma topic$' "$cover" || return 1
-	grep -q '^This is the gamma topic of the fixture series' "$cover" || return 1
+	make_series || return 1
+	send --dry-run --out "$FIX/dry" gamma || { cat "$FIX/out"; return 1; }
+	local m base pids cid
+	[ "$(find "$FIX/dry" -name '*.eml' | wc -l)" -eq 1 ] && [ -s "$FIX/dry/gamma-v1.mbox" ] || return 1
+	m=$(ls "$FIX"/dry/*.eml)
+	# one patch: b4 puts the cover letter into it, below the ---
+	grep -q '^Subject: \[PATCH\] drm/fixture: use the helper at init$' "$m" || return 1
+	grep -q '^This is the gamma topic of the fixture series' "$m" || return 1
 	base=$(git -C "$KTREE" rev-parse "refs/tags/$BASE_TAG^{commit}")
-	grep -q "^base-commit: $base\$" "$cover" || return 1
-	# one prerequisite-patch-id per patch of the topics below (alpha's two)
-	pids=$(for p in "$SERIES"/1-alpha/*.patch; do git patch-id --stable <"$p" | cut -d' ' -f1; done | sort)
-	[ "$(sed -n 's/^prerequisite-patch-id: //p' "$cover" | sort)" = "$pids" ] || return 1
-	grep -q "^change-id: $(meta_get 3-gamma change-id)\$" "$cover" || return 1
-	grep -q 'not an upstream commit' "$cover" || return 1
-	grep -q '^To: .*Fixture Dev <fixture@forseti.invalid>' "$cover" || return 1
-	grep -qE '^Cc: .*dri-devel@lists.freedesktop.org' "$cover" || return 1
-	grep -q '^In-Reply-To: ' "$FIX"/dry/0001-*.patch || return 1
-	# the change-id stays, nothing was sent or recorded
-	local cid
+	grep -q "^base-commit: $base\$" "$m" || return 1
+	grep -q "^change-id: $(meta_get 3-gamma change-id)\$" "$m" || return 1
+	grep -q "^prerequisite-change-id: $(meta_get 1-alpha change-id):v1\$" "$m" || return 1
+	# b4 expands alpha's v1 (from the local archive) into its patch-ids
+	pids=$(series_pids 1-alpha | sort)
+	[ "$(sed -n 's/^prerequisite-patch-id: //p' "$m" | sort)" = "$pids" ] || return 1
+	grep -q 'not an upstream commit' "$m" || return 1
+	header "$m" To | grep -q 'Fixture Dev <fixture@forseti.invalid>' || return 1
+	header "$m" Cc | grep -q 'dri-devel@lists.freedesktop.org' || return 1
+	grep -q '^ *prerequisite-change-id: ' "$FIX/out" || return 1
+	# nothing changed, nothing sent or recorded
 	cid=$(meta_get 3-gamma change-id)
 	send --dry-run --out "$FIX/dry" gamma || return 1
 	[ "$(meta_get 3-gamma change-id)" = "$cid" ] && [ "$(meta_get 3-gamma version)" = 1 ] &&
-		[ ! -e "$SENT" ] && [ "$(mails)" -eq 0 ]
+		[ ! -e "$SENT" ] && [ "$(mails)" -eq 0 ] &&
+		[ "$(cat "$COVERS/3-gamma.txt")" = "$(printf 'drm/fixture: the gamma topic\n\nThis is the gamma topic of the fixture series. It exists only\nin the workbench tests.')" ]
+}
+
+t_send_dry_run_of_a_series_has_a_cover_letter() {
+	make_series || return 1
+	send --dry-run --out "$FIX/dry" alpha || { cat "$FIX/out"; return 1; }
+	local c
+	c=$(grep -l '^Subject: \[PATCH 0/2\] drm/fixture: the alpha topic$' "$FIX"/dry/*.eml) || return 1
+	grep -q '^X-Change-ID: ' "$c" && ! grep -q '^prerequisite-' "$c" || return 1
+	grep -q "^In-Reply-To: <$(sed -n 's/^Message-I[dD]: <\(.*\)>/\1/p' "$c")>" \
+		$(grep -l '^Subject: \[PATCH 2/2\]' "$FIX"/dry/*.eml)
 }
 
 t_send_mails_apply_and_build() {
-	make_series
+	make_series || return 1
 	send --dry-run --verify --out "$FIX/dry" gamma || { cat "$FIX/out"; return 1; }
 	grep -q 'verify: the mails apply (b4 am, git am) on a fresh base with the topics below and build' "$FIX/out" || return 1
 	[ -f "$BUILD/send-x86_64/drivers/gpu/drm/fixture/fixture_main.o" ] &&
@@ -135,37 +276,31 @@ t_send_mails_apply_and_build() {
 }
 
 t_send_verify_catches_a_build_break() {
-	make_series
+	make_series || return 1
 	add_patch 3-gamma "drm/fixture: break the build" edit_break
 	fails_with 'apply but do not build' "$S/send.sh" --dry-run --verify --out "$FIX/dry" gamma || return 1
 	grep -q 'fixture_util.c.*error' "$BUILD/send-build.log"
 }
 
 t_send_long_identity_still_reads_in_b4() {
-	make_series
-	git -C "$KTREE" checkout -q posting/gamma
-	edit_comment
-	commit_fixture 3-gamma "drm/fixture: a comment" \
+	make_series || return 1
+	add_patch 3-gamma "drm/fixture: a comment" edit_comment \
 		"Somebody With A Really Quite Remarkably Long Name <somebody.with.a.really.long.address@forseti.invalid>"
-	git -C "$KTREE" checkout -q --detach "refs/tags/$BASE_TAG"
-	"$S/export.sh" >/dev/null 2>&1
-	send --dry-run --out "$FIX/dry" gamma || return 1
-	grep -q '^From: Somebody With A Really Quite Remarkably Long Name <somebody.with' "$FIX"/dry/0002-*.patch
+	send --dry-run --out "$FIX/dry" gamma || { cat "$FIX/out"; return 1; }
+	grep -A1 '^From: ' "$FIX"/dry/*.eml | tr -d '\n' | grep -q 'Somebody With A Really Quite Remarkably Long Name'
 }
 
 t_send_long_subject_still_reads_in_b4() {
-	make_series
-	git -C "$KTREE" checkout -q posting/gamma
-	edit_comment
-	commit_fixture 3-gamma "drm/fixture: a subject that [PATCH 2/2] pushes past the 78 columns of a header line"
-	git -C "$KTREE" checkout -q --detach "refs/tags/$BASE_TAG"
-	"$S/export.sh" >/dev/null 2>&1
-	send --dry-run --out "$FIX/dry" gamma || return 1
-	grep -q '^Subject: \[PATCH 2/2\] drm/fixture: a subject that .* header line$' "$FIX"/dry/0002-*.patch
+	make_series || return 1
+	add_patch 3-gamma "drm/fixture: a subject that [PATCH 2/2] pushes past the 78 columns of a header line" edit_comment
+	send --dry-run --out "$FIX/dry" gamma || { cat "$FIX/out"; return 1; }
+	# b4 folds the long Subject:; the send's own b4 am check read it
+	[ "$(header "$(ls "$FIX"/dry/0002-*.eml)" Subject)" = \
+		'[PATCH 2/2] drm/fixture: a subject that [PATCH 2/2] pushes past the 78 columns of a header line' ]
 }
 
 t_send_bad_input() {
-	make_series
+	make_series || return 1
 	fails_with "unknown topic 'nosuch'" "$S/send.sh" --dry-run nosuch || return 1
 	fails_with "topic 2-beta has no patches" "$S/send.sh" --dry-run beta || return 1
 	rm "$COVERS/1-alpha.txt"
@@ -178,9 +313,52 @@ t_send_bad_input() {
 	fails_with "usage:" "$S/send.sh" --dry-run
 }
 
+t_send_refuses_an_invalid_identity() {
+	make_series || return 1
+	fake_sendmail
+	fails_with "topic 3-gamma: a real posting needs a real identity, not .*fixture@forseti.invalid.*make adopt ID=" \
+		"$S/send.sh" --yes gamma || return 1
+	[ "$(mails)" -eq 0 ] || return 1
+	# adopted, only MAINTAINERS still names the old address
+	make_adopted_series || return 1
+	git -C "$KTREE" checkout -q posting/gamma
+	sed -i 's/^M:\tPost Tester <post@example.org>$/M:\tFixture Dev <fixture@forseti.invalid>/' "$KTREE/MAINTAINERS"
+	commit_fixture 3-gamma "MAINTAINERS: back to the fixture" "Post Tester <post@example.org>"
+	git -C "$KTREE" checkout -q --detach "refs/tags/$BASE_TAG"
+	"$S/export.sh" >/dev/null 2>&1
+	fails_with "not MAINTAINERS: M:	Fixture Dev <fixture@forseti.invalid>" "$S/send.sh" --yes gamma
+}
+
+# a long identity: format-patch folds the From: header over two lines, so
+# the .invalid address is on a line of its own
+t_send_refuses_a_long_invalid_identity() {
+	local p
+	make_adopted_series || return 1
+	fake_sendmail
+	add_patch 3-gamma "drm/fixture: a comment" edit_comment \
+		"Somebody With A Really Quite Remarkably Long Name <somebody.with.a.really.long.address@forseti.invalid>"
+	# signed off by the poster: only the From: names the .invalid address
+	git -C "$KTREE" checkout -q posting/gamma
+	git -C "$KTREE" log -1 --format=%B |
+		sed 's/^Signed-off-by: .*/Signed-off-by: Post Tester <post@example.org>/' |
+		git -C "$KTREE" commit -q --amend -F - || return 1
+	git -C "$KTREE" checkout -q --detach "refs/tags/$BASE_TAG"
+	"$S/export.sh" >/dev/null 2>&1
+	p=$(ls "$SERIES"/3-gamma/0002-*.patch) || return 1
+	if grep -q '^From: .*\.invalid>' "$p" || ! grep -q '^ <somebody.with.a.really.long.address@forseti.invalid>$' "$p"; then
+		echo "$p: its From: is not folded (the test needs it folded):"
+		sed -n '2,3p' "$p"
+		return 1
+	fi
+	grep -q '^Signed-off-by: .*\.invalid>' "$p" && { echo "$p: a .invalid sign-off is left"; return 1; }
+	fails_with "topic 3-gamma: a real posting needs a real identity, not 0002-[^:]*: From: Somebody With A Really Quite Remarkably Long Name <somebody.with.a.really.long.address@forseti.invalid>:" \
+		"$S/send.sh" --yes gamma || return 1
+	[ "$(mails)" -eq 0 ]
+}
+
 t_send_real_needs_config_and_consent() {
-	make_series
-	fails_with 'no git send-email configuration' "$S/send.sh" gamma </dev/null || return 1
+	make_adopted_series || return 1
+	fails_with 'no sendemail.smtpServer' "$S/send.sh" gamma </dev/null || return 1
 	fake_sendmail
 	# no terminal and no --yes: nothing is sent
 	fails_with 'no terminal to ask on' setsid "$S/send.sh" gamma </dev/null || return 1
@@ -188,60 +366,60 @@ t_send_real_needs_config_and_consent() {
 }
 
 t_send_real_sends_and_records() {
-	make_series
+	make_adopted_series || return 1
 	fake_sendmail
-	send --yes gamma || { cat "$FIX/out"; return 1; }
-	[ "$(mails)" -eq 2 ] || return 1
-	grep -l '^Subject: \[PATCH 1/1\] drm/fixture: use the helper at init' "$FIX"/outbox/*.eml >/dev/null || return 1
-	local rec=$SENT/3-gamma/v1
-	[ -s "$rec/series.mbox" ] && [ "$(wc -l <"$rec/patches.tsv")" -eq 2 ] || return 1
+	send --yes alpha || { cat "$FIX/out"; return 1; }
+	[ "$(mails)" -eq 3 ] || return 1
+	grep -l '^Subject: \[PATCH 1/2\] drm/fixture: add a fixture driver' "$FIX"/outbox/*.eml >/dev/null || return 1
+	local rec=$SENT/1-alpha/v1 cid
+	[ -s "$rec/series.mbox" ] && [ "$(wc -l <"$rec/patches.tsv")" -eq 3 ] || return 1
 	local pid
-	pid=$(git patch-id --stable <"$SERIES"/3-gamma/0001-*.patch | cut -d' ' -f1)
+	pid=$(git patch-id --stable <"$SERIES"/1-alpha/0001-*.patch | cut -d' ' -f1)
 	awk -F'\t' -v p="$pid" '$1 == "01" && $2 == p && $3 != "" { ok = 1 } END { exit !ok }' "$rec/patches.tsv" || return 1
 	# the Message-IDs recorded are the ones that went out
 	local mid
-	mid=$(awk -F'\t' '$1 == "01" { print $3 }' "$rec/patches.tsv")
-	grep -qi "^Message-Id: <$mid>" "$FIX"/outbox/*.eml || return 1
-	git -C "$KTREE" rev-parse -q --verify refs/forseti/posted/posting/3-gamma/v1 >/dev/null || return 1
-	fails_with 'v1 was already sent' "$S/send.sh" --yes gamma || return 1
-	[ "$(mails)" -eq 2 ]
+	for mid in $(cut -f3 "$rec/patches.tsv"); do
+		grep -qi "^Message-Id: <$mid>" "$FIX"/outbox/*.eml || return 1
+	done
+	# b4 tagged v1 and started v2; the project has both
+	cid=$(meta_get 1-alpha change-id)
+	git -C "$KTREE" rev-parse -q --verify "refs/tags/sent/$cid-v1" >/dev/null || return 1
+	[ "$(meta_get 1-alpha version)" = 2 ] && grep -q '^Changes in v2:$' "$COVERS/1-alpha.txt" &&
+		grep -q "^- Link to v1: https://lore.kernel.org/r/$(awk -F'\t' '$1 == "00" { print $3 }' "$rec/patches.tsv")\$" "$COVERS/1-alpha.txt" || return 1
+	! grep -qE '^(To|Cc): ' "$COVERS/1-alpha.txt" || return 1
+	# v2 is the same as v1 and says EDITME: refused
+	fails_with 'still says EDITME' "$S/send.sh" --yes alpha || return 1
+	[ "$(mails)" -eq 3 ]
 }
 
 # --- reroll --------------------------------------------------------------------
 t_reroll_records_range_diff() {
-	make_series
+	make_adopted_series || return 1
 	fake_sendmail
-	send --yes alpha || return 1
-	# review: change the helper, then reroll
-	"$S/apply.sh" >/dev/null 2>&1 || return 1
-	git -C "$KTREE" checkout -q --detach posting/gamma
-	GIT_EDITOR=true git -C "$KTREE" rebase -q -x \
-		"sed -i 's/return 2 \\* v;/return v + v;/' drivers/gpu/drm/fixture/fixture_util.c 2>/dev/null; git add -A; git commit -q --amend --no-edit" \
-		"refs/tags/$BASE_TAG" >/dev/null 2>&1 || return 1
-	git -C "$KTREE" branch -f posting/alpha HEAD~1
-	git -C "$KTREE" branch -f posting/beta HEAD~1
-	git -C "$KTREE" branch -f posting/gamma HEAD
-	git -C "$KTREE" checkout -q --detach "refs/tags/$BASE_TAG"
-	"$S/reroll.sh" alpha >"$FIX/out" 2>&1 || return 1
-	[ "$(meta_get 1-alpha version)" = 2 ] || return 1
+	send --yes alpha || { cat "$FIX/out"; return 1; }
+	change_helper || return 1
+	"$S/reroll.sh" alpha >"$FIX/out" 2>&1 || { cat "$FIX/out"; return 1; }
 	local c=$COVERS/1-alpha.txt
 	grep -q '^Changes in v2:$' "$c" && grep -q '^- EDITME' "$c" && grep -q '^Range-diff against v1:$' "$c" || return 1
-	grep -qE '^1: +[0-9a-f]+ = 1: +[0-9a-f]+ drm/fixture: add a fixture driver' "$c" || return 1
-	grep -qE '^2: +[0-9a-f]+ ! 2: +[0-9a-f]+ drm/fixture: add a helper' "$c" || return 1
+	grep -qE '^ *1: +[0-9a-f]+ = +1: +[0-9a-f]+ drm/fixture: add a fixture driver' "$c" || return 1
+	grep -qE '^ *2: +[0-9a-f]+ ! +2: +[0-9a-f]+ drm/fixture: add a helper' "$c" || return 1
 	grep -q 'return v + v' "$c" || return 1
-	grep -q "^- Link to v1: https://lore.kernel.org/r/$(awk -F'\t' '$1 == "00" { print $3 }' "$SENT/1-alpha/v1/patches.tsv")\$" "$c" || return 1
+	# again: the range-diff is replaced, not added
+	"$S/reroll.sh" alpha >"$FIX/out" 2>&1 || return 1
+	[ "$(grep -c '^Range-diff against v1:$' "$c")" -eq 1 ] || return 1
 	# v2's mails carry the changelog; a real send refuses the EDITME
-	"$S/export.sh" >/dev/null 2>&1 || return 1
-	send --dry-run --out "$FIX/dry" alpha || return 1
-	grep -q '^Subject: \[PATCH v2 0/2\]' "$FIX"/dry/v2-0000-cover-letter.patch &&
-		grep -q '^Range-diff against v1:' "$FIX"/dry/v2-0000-cover-letter.patch || return 1
+	send --dry-run --out "$FIX/dry" alpha || { cat "$FIX/out"; return 1; }
+	grep -q '^Range-diff against v1:' $(grep -l '^Subject: \[PATCH v2 0/2\]' "$FIX"/dry/*.eml) || return 1
 	fails_with 'still says EDITME' "$S/send.sh" --yes alpha || return 1
-	sed -i 's/^- EDITME.*/- use an addition in the helper/' "$c"
-	send --yes alpha && [ -s "$SENT/1-alpha/v2/series.mbox" ]
+	sed -i '/^- EDITME/d' "$c"
+	sed -i 's/^Changes in v2:$/&\n- use an addition in the helper/' "$c"
+	send --yes alpha || { cat "$FIX/out"; return 1; }
+	[ -s "$SENT/1-alpha/v2/series.mbox" ] && [ "$(meta_get 1-alpha version)" = 3 ] &&
+		git -C "$KTREE" rev-parse -q --verify "refs/tags/sent/$(meta_get 1-alpha change-id)-v2" >/dev/null
 }
 
 t_reroll_bad_input() {
-	make_series
+	make_series || return 1
 	fails_with "unknown topic 'nosuch'" "$S/reroll.sh" nosuch || return 1
 	fails_with "topic 2-beta has no patches" "$S/reroll.sh" beta || return 1
 	rm "$COVERS/3-gamma.txt"
@@ -249,9 +427,121 @@ t_reroll_bad_input() {
 	echo '/* dirty */' >>"$KTREE/drivers/gpu/drm/Makefile"
 	fails_with "uncommitted changes" "$S/reroll.sh" alpha || return 1
 	git -C "$KTREE" checkout -q -- drivers/gpu/drm/Makefile
-	# never sent: the branch as it is becomes v1; the range-diff is all "="
-	"$S/reroll.sh" alpha >"$FIX/out" 2>&1 || return 1
-	[ "$(grep -cE '^[0-9]+: +[0-9a-f]+ = ' "$COVERS/1-alpha.txt")" -eq 2 ]
+	fails_with "topic 1-alpha: v1 was never sent" "$S/reroll.sh" alpha
+}
+
+# --- trailers ------------------------------------------------------------------
+# reply FROM PARENT-MAIL BODY: a reply to a mail of the sent record, as the
+# list would carry it.
+reply() {
+	local from=$1 parent=$2 body=$3 mid subj
+	mid=$(sed -n 's/^Message-I[dD]: *//p' "$parent" | head -n 1)
+	subj=$(sed -n 's/^Subject: *//p' "$parent" | head -n 1)
+	printf 'From mboxrd@z Thu Jan  1 00:00:00 1970\nFrom: %s\nTo: post@example.org\nSubject: Re: %s\nDate: Mon, 7 Dec 2026 10:00:00 +0000\nMessage-Id: <reply-%s@example.org>\nIn-Reply-To: %s\nReferences: %s\n\n> quoted\n\n%s\n\n' \
+		"$from" "$subj" "$RANDOM$RANDOM" "$mid" "$mid" "$body"
+}
+
+t_trailers_from_a_fixture_thread() {
+	make_adopted_series || return 1
+	fake_sendmail
+	send --yes alpha || { cat "$FIX/out"; return 1; }
+	local d=$FIX/thread pids_gamma tree_gamma
+	rm -rf "$d"
+	mkdir -p "$d"
+	git mailsplit -o"$d" "$SENT/1-alpha/v1/series.mbox" >/dev/null
+	pids_gamma=$(series_pids 3-gamma)
+	tree_gamma=$(git -C "$KTREE" rev-parse 'posting/gamma^{tree}')
+	{
+		cat "$SENT/1-alpha/v1/series.mbox"
+		# the cover letter: for every patch
+		reply 'Alice Reviewer <alice@example.org>' "$d/0001" 'Reviewed-by: Alice Reviewer <alice@example.org>'
+		reply 'Bob Maintainer <bob@example.org>' "$d/0002" 'Acked-by: Bob Maintainer <bob@example.org>'
+		reply 'Carol Tester <carol@example.org>' "$d/0003" 'Tested-by: Carol Tester <carol@example.org>'
+		# nobody the patch was sent to
+		reply 'Outsider Person <outsider@elsewhere.example>' "$d/0003" 'Reviewed-by: Outsider Person <outsider@elsewhere.example>'
+		# a trailer for somebody else than its sender: b4 leaves it out
+		reply 'Mallory <mallory@example.org>' "$d/0003" 'Acked-by: Eve Other <eve@example.org>'
+	} >"$FIX/thread.mbox"
+	"$S/trailers.sh" alpha "$FIX/thread.mbox" >"$FIX/out" 2>&1 || { cat "$FIX/out"; return 1; }
+	local p1 p2
+	p1=$(ls "$SERIES"/1-alpha/0001-*.patch)
+	p2=$(ls "$SERIES"/1-alpha/0002-*.patch)
+	grep -q '^Reviewed-by: Alice Reviewer <alice@example.org>$' "$p1" && grep -q '^Reviewed-by: Alice Reviewer <alice@example.org>$' "$p2" &&
+		grep -q '^Acked-by: Bob Maintainer <bob@example.org>$' "$p1" && ! grep -q 'Acked-by: Bob' "$p2" &&
+		grep -q '^Tested-by: Carol Tester <carol@example.org>$' "$p2" && ! grep -q 'Tested-by' "$p1" &&
+		grep -q '^Reviewed-by: Outsider Person <outsider@elsewhere.example>$' "$p2" || return 1
+	! grep -q 'Eve Other' "$p1" "$p2" && grep -q 'Eve Other' "$FIX/out" || return 1
+	# the code is unchanged; gamma stands on the new alpha, its patches as they were
+	[ "$(git -C "$KTREE" rev-parse 'posting/gamma^{tree}')" = "$tree_gamma" ] &&
+		git -C "$KTREE" merge-base --is-ancestor posting/alpha posting/gamma &&
+		[ "$(series_pids 3-gamma)" = "$pids_gamma" ] || return 1
+	# again: nothing new
+	"$S/trailers.sh" alpha "$FIX/thread.mbox" >"$FIX/out" 2>&1 && grep -q 'no new trailers' "$FIX/out"
+}
+
+t_trailers_bad_input() {
+	make_series || return 1
+	fails_with "unknown topic 'nosuch'" "$S/trailers.sh" nosuch "$FIX/nothing" || return 1
+	fails_with "MBOX=$FIX/nothing: no such file" "$S/trailers.sh" alpha "$FIX/nothing" || return 1
+	fails_with "topic 2-beta has no patches" "$S/trailers.sh" beta || return 1
+	fails_with "usage:" "$S/trailers.sh"
+}
+
+# --- adopt ---------------------------------------------------------------------
+t_adopt_rewrites_authorship_only() {
+	make_series || return 1
+	local t before=()
+	for t in alpha beta gamma; do before+=("$(git -C "$KTREE" rev-parse "posting/$t^{tree}")"); done
+	"$S/adopt.sh" 'Post Tester <post@example.org>' >"$FIX/out" 2>&1 || { cat "$FIX/out"; return 1; }
+	[ "$(cat "$POSTER_FILE")" = 'Post Tester <post@example.org>' ] || return 1
+	! grep -rq 'fixture@forseti.invalid' "$SERIES" || return 1
+	[ "$(grep -rh '^From: ' "$SERIES" | sort -u)" = 'From: Post Tester <post@example.org>' ] &&
+		[ "$(grep -rh '^Signed-off-by: ' "$SERIES" | sort -u)" = 'Signed-off-by: Post Tester <post@example.org>' ] || return 1
+	"$S/apply.sh" >/dev/null 2>&1 && "$S/export.sh" >/dev/null 2>&1 || return 1
+	# the trees differ in MAINTAINERS' M: line only; the copyright lines stay
+	local i=0
+	for t in alpha beta gamma; do
+		[ "$(git -C "$KTREE" diff --name-only "${before[$i]}" "posting/$t")" = MAINTAINERS ] || return 1
+		[ "$(git -C "$KTREE" diff "${before[$i]}" "posting/$t" | grep -E '^[-+][^-+]')" = \
+			"$(printf -- '-M:\tFixture Dev <fixture@forseti.invalid>\n+M:\tPost Tester <post@example.org>')" ] || return 1
+		i=$((i + 1))
+	done
+	git -C "$KTREE" show posting/gamma:drivers/gpu/drm/fixture/fixture_main.c | grep -q 'Copyright 2026 The forseti authors'
+}
+
+# a poster whose name is long and not ASCII: format-patch encodes their
+# From: (RFC 2047) and folds it; adopting the series again reads it as git
+# am does
+t_adopt_reads_a_folded_encoded_from() {
+	make_series || return 1
+	local long='Jöhn Quite Remarkably Long Name Of The Adopting Poster <john.with.a.long.address@example.org>' p
+	long=$(printf "$long")
+	"$S/adopt.sh" "$long" >"$FIX/out" 2>&1 || { cat "$FIX/out"; return 1; }
+	"$S/apply.sh" >/dev/null 2>&1 && "$S/export.sh" >/dev/null 2>&1 || return 1
+	p=$(ls "$SERIES"/1-alpha/0001-*.patch)
+	# (the test needs the From: encoded and folded, as format-patch writes it)
+	grep -q '^From: =?UTF-8?q?' "$p" && ! grep -q '^From: .*john.with.a.long.address' "$p" ||
+		{ echo "$p: From: is not encoded and folded:"; sed -n '2,4p' "$p"; return 1; }
+	"$S/adopt.sh" 'Post Tester <post@example.org>' >"$FIX/out" 2>&1 || { cat "$FIX/out"; return 1; }
+	! grep -rq 'john.with.a.long.address' "$SERIES" || { grep -rn 'john.with.a.long.address' "$SERIES"; return 1; }
+	for p in "$SERIES"/*/*.patch; do
+		[ "$(git mailinfo /dev/null /dev/null <"$p" | sed -n 's/^Author: //p; s/^Email: //p' | tr '\n' ' ')" = 'Post Tester post@example.org ' ] ||
+			{ echo "$p: From: is not the new poster"; return 1; }
+	done
+	[ "$(cat "$POSTER_FILE")" = 'Post Tester <post@example.org>' ]
+}
+
+t_adopt_bad_input() {
+	make_series || return 1
+	fails_with "usage:" "$S/adopt.sh" || return 1
+	fails_with "is not 'Name <address>'" "$S/adopt.sh" 'nobody' || return 1
+	fails_with "an address ending in .invalid cannot be posted" "$S/adopt.sh" 'Some One <one@forseti.invalid>' || return 1
+	# the poster's address inside the code: named, nothing rewritten
+	local p
+	p=$(ls "$SERIES"/1-alpha/0002-*.patch)
+	sed -i 's|^+ \* @v: the value$|+ * @v: the value (ask fixture@forseti.invalid)|' "$p"
+	fails_with "$p: line [0-9]* names fixture@forseti.invalid outside From:" "$S/adopt.sh" 'Post Tester <post@example.org>' || return 1
+	grep -q '^From: Fixture Dev <fixture@forseti.invalid>' "$p" && [ "$(cat "$POSTER_FILE")" = 'Fixture Dev <fixture@forseti.invalid>' ]
 }
 
 # --- status --------------------------------------------------------------------
@@ -274,7 +564,7 @@ make_upstream() {
 }
 
 t_status_reports_each_patch() {
-	make_series
+	make_adopted_series
 	fake_sendmail
 	send --yes alpha && send --yes gamma || return 1
 	add_patch 3-gamma "drm/fixture: a comment" edit_comment
@@ -292,7 +582,7 @@ t_status_reports_each_patch() {
 }
 
 t_status_without_link_is_not_merged() {
-	make_series
+	make_adopted_series
 	fake_sendmail
 	send --yes alpha || return 1
 	make_upstream || return 1
@@ -306,7 +596,7 @@ t_status_without_link_is_not_merged() {
 }
 
 t_status_updates_only_the_roadmap_state_column() {
-	make_series
+	make_adopted_series
 	fake_sendmail
 	send --yes alpha && send --yes gamma || return 1
 	make_upstream || return 1

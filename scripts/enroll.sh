@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+# usage: scripts/enroll.sh [--deps] [TOPIC...]
+# Enroll the topic branches of kernel-tree/ with b4 prep (all topics with
+# patches and a cover letter when none is named), from what the project records: the cover
+# letter (cover-letters/<N-topic>.txt), the change-id, the version and the
+# prerequisites (cover-letters/<N-topic>.meta). b4 keeps them in the
+# branch's git configuration (cover strategy "branch-description"), with the
+# branch below as its base-branch (fork point); the first topic forks from
+# the branch "base", kept at the base tag. A topic without a change-id is
+# enrolled by 'b4 prep --enroll', and the change-id b4 makes is recorded.
+# The prerequisites are one "change-id: <id>:vN" per topic below (recorded
+# once, when the .meta has none; --deps records the topics below as they
+# are now) and "base-commit:" the base. make apply runs it.
+. "$(dirname "$0")/lib.sh"
+
+DEPS=0
+if [ "${1:-}" = --deps ]; then
+	DEPS=1
+	shift
+fi
+for a in "$@"; do
+	case $a in -*) die "usage: scripts/enroll.sh [--deps] [TOPIC...]" ;; esac
+done
+need_ktree
+need_b4
+base=$(kgit rev-parse "refs/tags/$BASE_TAG^{commit}")
+# the branch "base", the first topic's fork point, follows the base tag;
+# a branch of that name at no base tag is someone's own (never clobbered),
+# and git branch -f refuses one checked out in a worktree
+cur=$(kgit rev-parse -q --verify "refs/heads/${BRANCH_PREFIX}base") || cur=""
+if [ "$cur" != "$base" ]; then
+	[ -z "$cur" ] || [ -n "$(kgit tag --points-at "$cur" -l 'base/*')" ] ||
+		die "$KTREE: branch '${BRANCH_PREFIX}base' is at $(kgit rev-parse --short "$cur"), no base tag: the first topic forks from that branch, kept at $BASE_TAG: rename yours (git branch -m ${BRANCH_PREFIX}base NAME) and run it again"
+	kgit branch -f "${BRANCH_PREFIX}base" "$base" >/dev/null ||
+		die "$KTREE: cannot move branch '${BRANCH_PREFIX}base' to $BASE_TAG (checked out? check out another one)"
+fi
+
+if [ $# -eq 0 ]; then
+	TS=()
+	for t in $(topics); do
+		[ -n "$(patches_of "$t")" ] || continue
+		if [ ! -f "$(cover_of "$t")" ]; then
+			info "topic $t: not enrolled: no cover letter $(cover_of "$t")"
+			continue
+		fi
+		TS+=("$t")
+	done
+else
+	TS=()
+	for a in "$@"; do TS+=("$(topic_dir "$a")"); done
+fi
+
+# tracking_json BRANCH CID REV BASE-BRANCH PREREQ...: b4's tracking data,
+# keeping the history (the Message-IDs of sent versions) b4 already has.
+tracking_json() {
+	local br=$1
+	shift
+	python3 - "$(kgit config --get "branch.$br.b4-tracking" || true)" "$@" <<'EOF'
+import json, sys
+old, cid, rev, basebr = sys.argv[1:5]
+prereqs = sys.argv[5:]
+try:
+    hist = json.loads(old)["series"].get("history", {})
+except Exception:
+    hist = {}
+series = {"revision": int(rev), "change-id": cid, "prefixes": [], "base-branch": basebr,
+          "prerequisites": prereqs}
+if hist:
+    series["history"] = hist
+print(json.dumps({"series": series}))
+EOF
+}
+
+for t in "${TS[@]}"; do
+	br=$(topic_branch "$t")
+	kgit rev-parse -q --verify "refs/heads/$br" >/dev/null ||
+		die "topic $t: no branch '$br' in $KTREE: run 'make apply' first"
+	need_cover "$t"
+	basebr=$(base_branch_of "$t")
+	kgit merge-base --is-ancestor "refs/heads/$basebr" "refs/heads/$br" ||
+		die "topic $t: branch '$br' is not stacked on '$basebr': rebase it first"
+	cid=$(meta_get "$t" change-id)
+	fresh=0
+	if [ -z "$cid" ]; then
+		fresh=1
+		# b4 makes the change-id: enroll the branch for real (forgetting
+		# what an earlier branch of that name left), then read it
+		need_clean_ktree
+		for k in b4-prep-cover-strategy description b4-tracking; do
+			kgit config --unset "branch.$br.$k" || true
+		done
+		on_branch "$br" kb4 prep --enroll "$basebr" >"$BUILD/enroll.log" 2>&1 ||
+			{ cat "$BUILD/enroll.log" >&2; die "topic $t: b4 prep --enroll $basebr failed"; }
+		cid=$(kgit config --get "branch.$br.b4-tracking" | python3 -c 'import json,sys; print(json.load(sys.stdin)["series"]["change-id"])') ||
+			die "topic $t: b4 prep --enroll left no change-id"
+		meta_write "$t" "$cid" "$(topic_version "$t")"
+		info "topic $t: b4 made the change-id $cid (recorded in $(meta_of "$t"): commit it)"
+	fi
+	v=$(topic_version "$t")
+	[[ $v =~ ^[1-9][0-9]*$ ]] || die "$(meta_of "$t"): version '$v' is not a number"
+	mapfile -t pre < <(meta_all "$t" prerequisite-change-id)
+	if [ $DEPS -eq 1 ] || [ ${#pre[@]} -eq 0 ]; then
+		pre=()
+		for d in $(topics_below "$t"); do
+			[ -n "$(meta_get "$d" change-id)" ] ||
+				die "topic $t: topic $d below it has no change-id yet: enroll it first (scripts/enroll.sh $d)"
+			pre+=("$(meta_get "$d" change-id):v$(topic_version "$d")")
+		done
+		meta_write "$t" "$cid" "$v" "${pre[@]}"
+	fi
+	reqs=()
+	for p in "${pre[@]}"; do reqs+=("change-id: $p"); done
+	[ ${#reqs[@]} -eq 0 ] || reqs+=("base-commit: $base")
+	# (a failure inside $(...) in a command's argument would not stop
+	# the script: b4 would get empty tracking data)
+	tj=$(tracking_json "$br" "$cid" "$v" "$basebr" "${reqs[@]}") ||
+		die "topic $t: cannot make b4's tracking data for '$br' (above)"
+	[ $fresh -eq 1 ] || cover_from_b4 "$t"
+	kgit config "branch.$br.b4-prep-cover-strategy" branch-description
+	cover_to_branch "$t"
+	kgit config "branch.$br.b4-tracking" "$tj"
+	info "$br: enrolled with b4 prep: change-id $cid, v$v, fork point $basebr${pre:+, ${#pre[@]} prerequisite(s)}"
+done
