@@ -233,15 +233,15 @@ check_suite() {
 }
 
 # test_disk_need: the MiB this run still has to write. Measured on a cold
-# run: the base repository (kernel-tree/, 2.3 GiB with its checkout), six
-# worktrees of it (check, simulator, bisect, send, and the workbench's and
-# the posting tests' fixtures: 1.8 GiB each), about 3.5 GiB of build
-# folders, and up to 2 GiB of compiler cache; what is already there counts
-# as written. TEST_DISK_NEED_MIB overrides it.
+# run: the base repository (kernel-tree/, 2.3 GiB with its checkout), three
+# worktrees of it (check, simulator, the workbench's fixture: 1.8 GiB
+# each; the posting tests use a miniature tree of their own), about 3.5
+# GiB of build folders, and up to 2 GiB of compiler cache; what is already
+# there counts as written. TEST_DISK_NEED_MIB overrides it.
 test_disk_need() {
-	local need=21000 d
+	local need=15450 d
 	[ -d "$KTREE/.git" ] && need=$((need - 2400))
-	for d in check-src sim-src bisect-src send-src posting-test/tree selftest/tree; do
+	for d in check-src sim-src selftest/tree; do
 		[ -e "$BUILD/$d/.git" ] && need=$((need - 1850))
 	done
 	printf '%d\n' "${TEST_DISK_NEED_MIB:-$need}"
@@ -272,8 +272,8 @@ FG_NICE=${FG_NICE:-10}
 bg_start sim-build env SIM_BUILD_ONLY=1 "$TOP/scripts/sim-test.sh" panthor
 bg_after sim-build sim-panthor "$TOP/scripts/sim-test.sh" panthor
 bg_after sim-panthor sim-forseti "$TOP/scripts/sim-test.sh" forseti
-# The posting tests use fixture trees and a small build folder of their
-# own.
+# The posting tests use a miniature kernel tree and build folders of their
+# own (build/posting-test).
 bg_start posting nice -n "$FG_NICE" "$TOP/scripts/tests/posting.sh"
 setup prepare nice -n "$FG_NICE" "$TOP/scripts/check.sh" --prepare
 run selftest nice -n "$FG_NICE" "$TOP/scripts/tests/run.sh"

@@ -2,16 +2,20 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # usage: scripts/tests/posting.sh [TEST...]
 # Tests of enroll, send, reroll, trailers, adopt, bisect and status, on a
-# fixture series made here
-# (never series/, cover-letters/, sent/ or ROADMAP): a worktree of
-# kernel-tree/ at build/posting-test/tree with branches posting/*, a
-# fixture project (series, cover letters, sent records, ROADMAP) in
-# build/posting-test/proj, a fake sendmail for b4's real sends, a local
-# archive for b4 (scripts/lore.py), and
-# synthetic upstream trees for status. Needs 'make tree'. The mails-apply-
-# and-build and bisect tests build the fixture driver for x86_64 in their
-# own small build folders (build/send-x86_64, build/bisect-x86_64).
-# Prints one line per test and ends with "N passed, N failed".
+# fixture series made here (never series/, cover-letters/, sent/ or
+# ROADMAP, never kernel-tree/'s branches): a miniature kernel-like tree
+# (build/posting-test/base: a few files, a short MAINTAINERS, the base's
+# real scripts/get_maintainer.pl, a gcc stand-in for Kbuild; see
+# mini_kernel_tree in fixture-lib.sh) tagged like the base, a worktree of
+# it at build/posting-test/tree with branches posting/*, a fixture project
+# (series, cover letters, sent records, ROADMAP) in build/posting-test/proj,
+# a fake sendmail for b4's real sends, a local archive for b4
+# (scripts/lore.py), and synthetic upstream trees for status. The real b4
+# runs everywhere (prep, send -o, send to the fake sendmail, trailers -u,
+# --check-deps, am). The scripts' build folders (send --verify, bisect) are
+# under build/posting-test/build. Needs 'make tree' (b4, and the base's
+# get_maintainer.pl). Prints one line per test and ends with "N passed,
+# N failed".
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/fixture-lib.sh"
 
@@ -19,8 +23,10 @@ S=$TOP/scripts
 FIX=$BUILD/posting-test
 load_base
 need_ktree
-REAL_KTREE=$KTREE
+need_b4
 mkdir -p "$FIX"
+REAL_KTREE=$FIX/base
+mini_kernel_tree "$REAL_KTREE" "$KTREE" || die "cannot make the miniature kernel tree $REAL_KTREE"
 export JOBS=${JOBS:-2}
 
 passed=0
@@ -31,6 +37,9 @@ fixture_env() {
 	export COVERS=$FIX/proj/cover-letters SENT=$FIX/proj/sent ROADMAP=$FIX/proj/ROADMAP
 	export POSTER_FILE=$FIX/proj/cover-letters/poster LORE_DIR=$FIX/lore POST_LOGS=$FIX/logs
 	export BRANCH_PREFIX=posting/
+	# the scripts' build folders (send-src, send-x86_64, bisect-*) apart
+	# from the real tree's; the tools stay the project's
+	export TOOLS BUILD=$FIX/build
 	mkdir -p "$POST_LOGS"
 	# no sendemail configuration but the one a test gives; b4 signs nothing
 	export GIT_CONFIG_GLOBAL=$FIX/gitconfig
@@ -38,11 +47,34 @@ fixture_env() {
 	unset GIT_CONFIG_COUNT
 }
 
+# snap_save NAME, snap_load NAME: the fixture's state (the miniature
+# tree's repository with the branches and b4's state in its configuration,
+# its worktree, the fixture project) saved once and copied back for each
+# later test that starts from the same point: a few hundred KiB copied
+# instead of the git, b4 and script runs that made it (most of a test's
+# CPU on a loaded machine). Saved states live for one run of this file.
+SNAP=$FIX/snap
+rm -rf "$SNAP"
+snap_save() {
+	rm -rf "${SNAP:?}/$1"
+	mkdir -p "$SNAP/$1"
+	cp -a "$REAL_KTREE" "$KTREE" "$FIX/proj" "$SNAP/$1/"
+}
+snap_load() {
+	[ -d "$SNAP/$1" ] || return 1
+	rm -rf "$REAL_KTREE" "$KTREE" "$FIX/proj"
+	cp -a "$SNAP/$1/$(basename "$REAL_KTREE")" "$REAL_KTREE"
+	cp -a "$SNAP/$1/$(basename "$KTREE")" "$KTREE"
+	cp -a "$SNAP/$1/proj" "$FIX/proj"
+}
+
 reset_fixture() {
 	fixture_env
-	fixture_tree_reset refs/forseti/posted/posting/ refs/tags/sent/
 	rm -rf "$FIX/outbox" "$FIX/up" "$FIX/upmbox" "$FIX/out" "$LORE_DIR"
-	mkdir -p "$COVERS" "$FIX/outbox"
+	mkdir -p "$FIX/outbox"
+	snap_load empty && return 0
+	fixture_tree_reset refs/forseti/posted/posting/ refs/tags/sent/
+	mkdir -p "$COVERS"
 	for t in 1-alpha 2-beta 3-gamma; do
 		printf 'drm/fixture: the %s topic\n\nThis is the %s topic of the fixture series. It exists only\nin the workbench tests.\n' \
 			"${t#*-}" "${t#*-}" >"$COVERS/$t.txt"
@@ -57,22 +89,28 @@ fixture roadmap
 | 2 | beta       | planned     | nothing |
 | 3 | gamma      | in progress | the helper at init |
 EOF
+	snap_save empty
 }
 
 # alpha: the driver, a helper; beta: empty; gamma: the helper at init
 # (scripts/tests/fixture-lib.sh), enrolled with b4 prep by make apply.
 make_series() {
 	reset_fixture
+	snap_load series && return 0
 	fixture_commits
 	"$S/export.sh" >/dev/null 2>&1
 	"$S/apply.sh" >"$FIX/apply.out" 2>&1 || { cat "$FIX/apply.out"; return 1; }
+	snap_save series
 }
 
 # the same, adopted by a poster who can post (make adopt)
 make_adopted_series() {
+	reset_fixture
+	snap_load adopted && return 0
 	make_series || return 1
 	"$S/adopt.sh" 'Post Tester <post@example.org>' >"$FIX/out" 2>&1 || { cat "$FIX/out"; return 1; }
-	"$S/apply.sh" >/dev/null 2>&1 && "$S/export.sh" >/dev/null 2>&1
+	"$S/apply.sh" >/dev/null 2>&1 && "$S/export.sh" >/dev/null 2>&1 || return 1
+	snap_save adopted
 }
 
 # add_patch TOPIC SUBJECT EDIT-FUNCTION [AUTHOR]: one more patch on a topic
@@ -661,7 +699,7 @@ ALL=$(declare -F | awk '{print $3}' | grep '^t_')
 for t in $ALL; do
 	name=${t#t_}
 	start=$(date +%s)
-	if (set +e; [ -z "${TRACE:-}" ] || set -x; "$t") >"$FIX/$name.log" 2>&1; then
+	if (set +e; [ -z "${TRACE:-}" ] || { PS4='+ $EPOCHREALTIME '; set -x; }; "$t") >"$FIX/$name.log" 2>&1; then
 		printf 'PASS %s (%d s)\n' "$name" $(($(date +%s) - start))
 		passed=$((passed + 1))
 	else

@@ -31,6 +31,8 @@ declare -a FAILED_NAMES
 fixture_env() {
 	export KTREE=$FIX/tree SERIES=$FIX/proj/series CI_DIR=$FIX/proj/ci
 	export BRANCH_PREFIX=fixture/ REPORT=$FIX/report.txt
+	# no cover letters: make apply enrolls no fixture topic with b4 prep
+	export COVERS=$FIX/proj/cover-letters
 	export HEAD_CHECKS="kdoc" ARM64_AT=every-patch
 }
 
@@ -531,7 +533,7 @@ mkdeb() {
 
 tiny_env() {
 	export KTREE=$FIX/tiny/tree SERIES=$FIX/tiny/series BASE_FILE=$FIX/tiny/BASE
-	export BRANCH_PREFIX="" CI_DIR=$FIX/tiny/ci
+	export BRANCH_PREFIX="" CI_DIR=$FIX/tiny/ci COVERS=$FIX/tiny/cover-letters
 	rm -rf "$FIX/tiny"
 	mkdir -p "$FIX/tiny/series/1-one" "$FIX/tiny/series/2-two"
 	DEB1=$(mkdeb 0.1-1 "$(printf 'int a = 1;\nint b;\nint c;\nint d;\nint e = 1;')")
