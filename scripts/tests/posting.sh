@@ -40,6 +40,7 @@ fixture_env() {
 	# the scripts' build folders (send-src, send-x86_64, bisect-*) apart
 	# from the real tree's; the tools stay the project's
 	export TOOLS BUILD=$FIX/build
+	mkdir -p "$BUILD"
 	mkdir -p "$POST_LOGS"
 	# no sendemail configuration but the one a test gives; b4 signs nothing
 	export GIT_CONFIG_GLOBAL=$FIX/gitconfig
