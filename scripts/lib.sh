@@ -642,7 +642,6 @@ need_disk() {
 LORE_DIR=${LORE_DIR:-$BUILD/lore}
 # the logs of b4 runs (the workbench's tests keep theirs apart)
 POST_LOGS=${POST_LOGS:-$BUILD/post-logs}
-mkdir -p "$POST_LOGS" 2>/dev/null || true
 LORE_PID=""
 
 # b4_mails TOPIC DIR [--no-to-cc]: the mails of TOPIC as b4 would send them
@@ -803,7 +802,9 @@ sync_from_b4() {
 b4_setup() {
 	need_b4
 	load_base
-	mkdir -p "$BUILD"
+	# (made here, never when lib.sh is sourced: a script that stops
+	# before its work, like make test short of disk, writes nothing)
+	mkdir -p "$BUILD" "$POST_LOGS"
 	B4_TEMPLATE=$BUILD/b4-cover.template
 	cat >"$B4_TEMPLATE" <<TPL
 \${cover}
