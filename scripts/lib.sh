@@ -520,9 +520,26 @@ restack() {
 	done
 }
 
+# sender_problem: a line when b4 would send from another address than the
+# poster's. b4 sends From: sendemail.from, else user.name <user.email>, as
+# git reads them in kernel-tree/ (ez.py get_mailfrom; its Message-IDs take
+# that domain too), not from cover-letters/poster; tree.sh may have given
+# kernel-tree/ a local .invalid identity, which wins over a global one.
+sender_problem() {
+	local s poster
+	s=$(kgit config --get sendemail.from || true)
+	[ -n "$s" ] || s="$(kgit config --get user.name || true) <$(kgit config --get user.email || true)>"
+	poster=$(grep -m1 . "$POSTER_FILE" 2>/dev/null || true)
+	if [[ $s == *.invalid\> ]] || [ "$s" != "$poster" ]; then
+		printf "b4 would send as %s (it sends from sendemail.from, else user.name/user.email, in %s), who is not the poster %s: git -C %s config user.name '%s'; git -C %s config user.email '%s' (and no sendemail.from, or the same)\n" \
+			"$s" "$KTREE" "${poster:-(none)}" "$KTREE" "${poster% <*}" "$KTREE" "$(sed 's/.*<\(.*\)>.*/\1/' <<<"$poster")"
+	fi
+}
+
 # identity_problems TOPIC: one line per ".invalid" address that a real
 # posting of TOPIC would carry: the poster, the patches' From: and
-# Signed-off-by:, and MAINTAINERS at the topic's head.
+# Signed-off-by:, and MAINTAINERS at the topic's head (b4's sender:
+# sender_problem).
 identity_problems() {
 	local t=$1 p br
 	if [ ! -s "$POSTER_FILE" ]; then

@@ -17,7 +17,9 @@
 #              the touched folders for x86_64
 #   --yes      answer b4's question itself (for scripts)
 # A real send refuses an address ending in .invalid (poster, From:,
-# Signed-off-by:, MAINTAINERS) and a cover letter that says EDITME, then
+# Signed-off-by:, MAINTAINERS), a sender (sendemail.from, else user.name
+# and user.email: b4's From:) who is not the poster, and a cover letter
+# that says EDITME, then
 # runs 'b4 send' with your sendemail.* configuration (b4 asks before it
 # sends). b4 tags the version sent (sent/<change-id>-vN) and starts vN+1;
 # the project records the mails in sent/<N-topic>/vN/ and the new version in
@@ -66,6 +68,8 @@ if [ $DRY -eq 0 ]; then
 	mapfile -t bad < <(identity_problems "$t")
 	[ ${#bad[@]} -eq 0 ] ||
 		die "topic $t: a real posting needs a real identity, not ${bad[0]}$([ ${#bad[@]} -eq 1 ] || printf ' (and %d more)' $((${#bad[@]} - 1))): adopt the series with make adopt ID='Your Name <you@example.org>', then make apply"
+	s=$(sender_problem)
+	[ -z "$s" ] || die "topic $t: $s"
 	! grep -q EDITME "$cover" || die "$cover still says EDITME: write the changelog first"
 fi
 

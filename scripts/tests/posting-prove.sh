@@ -58,6 +58,8 @@ mutant() {
 		plant scripts/lib.sh 'kgit show "refs/heads/$br:MAINTAINERS" 2>/dev/null' 'true 2>/dev/null' ;;
 	t_send_refuses_a_long_invalid_identity) # a folded From: is read by its first line only
 		plant scripts/lib.sh 'git mailinfo /dev/null /dev/null <"$p" 2>/dev/null |' 'grep -v "^ " "$p" | git mailinfo /dev/null /dev/null 2>/dev/null |' ;;
+	t_send_refuses_a_sender_who_is_not_the_poster) # b4's sender is not looked at
+		plant scripts/send.sh '[ -z "$s" ] || die "topic $t: $s"' 'true' ;;
 	t_send_real_needs_config_and_consent) # without a terminal, it sends anyway
 		plant scripts/send.sh '|| die "no terminal to ask on: run again with --yes (YES=1) to send"' '|| exec 3< <(printf "\n\n\n")' ;;
 	t_send_real_sends_and_records) # the record loses the Message-IDs

@@ -111,6 +111,9 @@ make_adopted_series() {
 	make_series || return 1
 	"$S/adopt.sh" 'Post Tester <post@example.org>' >"$FIX/out" 2>&1 || { cat "$FIX/out"; return 1; }
 	"$S/apply.sh" >/dev/null 2>&1 && "$S/export.sh" >/dev/null 2>&1 || return 1
+	# b4 sends as the tree's user (mini_kernel_tree's is .invalid): the poster
+	git -C "$KTREE" config user.name 'Post Tester'
+	git -C "$KTREE" config user.email post@example.org
 	snap_save adopted
 }
 
@@ -157,8 +160,8 @@ EOF
 }
 
 mails() { find "$FIX/outbox" -type f | wc -l; }
-# header FILE NAME: a mail header, unfolded
-header() { sed -n '/^$/q;p' "$1" | sed -e ':a' -e 'N;$!ba' -e 's/\n[ \t]\+/ /g' | sed -n "s/^$2: //p"; }
+# header FILE NAME: a mail header, unfolded (b4 gives sendmail CRLF lines)
+header() { tr -d '\r' <"$1" | sed -n '/^$/q;p' | sed -e ':a' -e 'N;$!ba' -e 's/\n[ \t]\+/ /g' | sed -n "s/^$2: //p"; }
 send() { "$S/send.sh" "$@" >"$FIX/out" 2>&1; }
 b4_in_fixture() { (cd "$KTREE" && "$B4" "$@"); }
 # fails_with MESSAGE CMD...: the command fails, and says MESSAGE (one error line)
@@ -395,6 +398,20 @@ t_send_refuses_a_long_invalid_identity() {
 	[ "$(mails)" -eq 0 ]
 }
 
+t_send_refuses_a_sender_who_is_not_the_poster() {
+	make_adopted_series || return 1
+	fake_sendmail
+	# kernel-tree/'s own identity (tree.sh's .invalid one) wins over the global one
+	git -C "$KTREE" config user.email workbench@forseti.invalid
+	fails_with "topic 3-gamma: b4 would send as Post Tester <workbench@forseti.invalid> .*not the poster Post Tester <post@example.org>" \
+		"$S/send.sh" --yes gamma || return 1
+	git -C "$KTREE" config user.email post@example.org
+	# sendemail.from, which b4 takes first
+	git -C "$KTREE" config sendemail.from 'Some Body <somebody@example.org>'
+	fails_with "b4 would send as Some Body <somebody@example.org> " "$S/send.sh" --yes gamma || return 1
+	[ "$(mails)" -eq 0 ] && [ ! -e "$SENT/3-gamma" ]
+}
+
 t_send_real_needs_config_and_consent() {
 	make_adopted_series || return 1
 	fails_with 'no sendemail.smtpServer' "$S/send.sh" gamma </dev/null || return 1
@@ -410,6 +427,11 @@ t_send_real_sends_and_records() {
 	send --yes alpha || { cat "$FIX/out"; return 1; }
 	[ "$(mails)" -eq 3 ] || return 1
 	grep -l '^Subject: \[PATCH 1/2\] drm/fixture: add a fixture driver' "$FIX"/outbox/*.eml >/dev/null || return 1
+	# b4 sent them from the poster
+	local m
+	for m in "$FIX"/outbox/*.eml; do
+		[ "$(header "$m" From)" = "$(cat "$POSTER_FILE")" ] || return 1
+	done
 	local rec=$SENT/1-alpha/v1 cid
 	[ -s "$rec/series.mbox" ] && [ "$(wc -l <"$rec/patches.tsv")" -eq 3 ] || return 1
 	local pid
