@@ -52,24 +52,94 @@ else
 fi
 
 # tracking_json BRANCH CID REV BASE-BRANCH PREREQ...: b4's tracking data,
-# keeping the history (the Message-IDs of sent versions) b4 already has.
+# keeping the history (the Message-IDs of sent versions) and the prefixes
+# b4 already has, and adding the history of the sent records (HIST: "vN
+# message-id" lines).
 tracking_json() {
 	local br=$1
 	shift
-	python3 - "$(kgit config --get "branch.$br.b4-tracking" || true)" "$@" <<'EOF'
-import json, sys
+	HIST=$HIST /usr/bin/python3 - "$(kgit config --get "branch.$br.b4-tracking" || true)" "$@" <<'EOF'
+import json, os, sys
 old, cid, rev, basebr = sys.argv[1:5]
 prereqs = sys.argv[5:]
 try:
-    hist = json.loads(old)["series"].get("history", {})
+    was = json.loads(old)["series"]
 except Exception:
-    hist = {}
-series = {"revision": int(rev), "change-id": cid, "prefixes": [], "base-branch": basebr,
+    was = {}
+hist = was.get("history", {})
+for line in os.environ.get("HIST", "").splitlines():
+    if len(line.split()) != 2:
+        sys.exit("a sent record's first row (sent/<N-topic>/%s/patches.tsv) has no Message-ID" % line.strip())
+    v, mid = line.split()
+    hist.setdefault(v, [mid])
+# (the prefixes a user gave b4, e.g. RFC, stay: they are not recorded here)
+series = {"revision": int(rev), "change-id": cid, "prefixes": was.get("prefixes", []), "base-branch": basebr,
           "prerequisites": prereqs}
 if hist:
     series["history"] = hist
 print(json.dumps({"series": series}))
 EOF
+}
+
+# restore_sent TOPIC: b4's tag of each version sent (sent/<change-id>-vN,
+# which 'b4 prep --compare-to' and so make reroll need) rebuilt from the
+# committed record sent/<N-topic>/vN/ when kernel-tree/ lacks it (a fresh
+# clone, a re-made kernel-tree/): the mails applied on the base with the
+# prerequisites they name (their sent records, else series/ now; else on the
+# topic below now), tagged with the cover letter (b4 reads base-commit: and
+# change-id: there). Sets HIST: "vN <first Message-ID>" per record.
+restore_sent() {
+	local t=$1 rec n tag tip m d pcid pv mbox msg
+	HIST=""
+	for n in $(ls "$SENT/$t" 2>/dev/null | sed -n 's/^v\([1-9][0-9]*\)$/\1/p' | sort -n); do
+		rec=$SENT/$t/v$n
+		mbox=$rec/series.mbox
+		[ -s "$mbox" ] || continue
+		[ ! -s "$rec/patches.tsv" ] || HIST+="v$n $(head -n 1 "$rec/patches.tsv" | cut -f3)"$'\n'
+		tag=""
+		[ ! -f "$rec/info" ] || tag=$(sed -n 's/^sent-tag: //p' "$rec/info")
+		[ -n "$tag" ] || tag=$(sent_tag "$t" "$n")
+		! kgit rev-parse -q --verify "refs/tags/$tag" >/dev/null || continue
+		msg=$(mktemp)
+		# the tag's message (b4's: the cover subject, a blank line, the
+		# cover letter), and the prerequisites, from the first mail
+		/usr/bin/python3 - "$mbox" "$msg" >"$msg.pre" <<'PYEOF' || { rm -f "$msg" "$msg.pre"; die "$mbox: cannot read its first mail"; }
+import mailbox, re, sys
+m = next(iter(mailbox.mbox(sys.argv[1])))
+subj = re.sub(r"\s+", " ", str(m["Subject"]))
+subj = re.sub(r"^\[[^]]*\]\s*", "", subj)
+body = m.get_payload(decode=True).decode("utf-8", "replace")
+body = body.split("\n-- \n")[0].rstrip("\n") + "\n"
+open(sys.argv[2], "w").write(subj + "\n\n" + body)
+for l in body.split("\n"):
+    r = re.match(r"^prerequisite-change-id:\s*(\S+):v(\d+)\s*$", l)
+    if r:
+        print(r.group(1), r.group(2))
+PYEOF
+		tip=$base
+		while read -r pcid pv; do
+			m=""
+			for d in $(topics_below "$t"); do
+				[ "$(meta_get "$d" change-id)" = "$pcid" ] || continue
+				if [ -s "$SENT/$d/v$pv/series.mbox" ]; then
+					m=$SENT/$d/v$pv/series.mbox
+				else
+					m=$msg.$d
+					cat $(patches_of "$d") >"$m"
+				fi
+			done
+			tip=$( [ -n "$m" ] && am_index "$KTREE" "$tip" "$m" 2>/dev/null) || { tip=""; break; }
+		done <"$msg.pre"
+		[ -z "$tip" ] || tip=$(am_index "$KTREE" "$tip" "$mbox" 2>/dev/null) || tip=""
+		[ -n "$tip" ] || tip=$(am_index "$KTREE" "$(parent_of_topic "$t")" "$mbox" 2>/dev/null) || tip=""
+		if [ -n "$tip" ]; then
+			kgit tag -a -F "$msg" "$tag" "$tip"
+			info "topic $t: b4's tag $tag rebuilt from $rec"
+		else
+			info "warning: topic $t: the mails of $rec apply neither on their prerequisites nor on the topic below: no tag $tag (make reroll cannot compare with v$n)"
+		fi
+		rm -f "$msg" "$msg".*
+	done
 }
 
 for t in "${TS[@]}"; do
@@ -112,6 +182,7 @@ for t in "${TS[@]}"; do
 	reqs=()
 	for p in "${pre[@]}"; do reqs+=("change-id: $p"); done
 	[ ${#reqs[@]} -eq 0 ] || reqs+=("base-commit: $base")
+	restore_sent "$t"
 	# (a failure inside $(...) in a command's argument would not stop
 	# the script: b4 would get empty tracking data)
 	tj=$(tracking_json "$br" "$cid" "$v" "$basebr" "${reqs[@]}") ||

@@ -38,6 +38,10 @@ mutant() {
 		plant scripts/enroll.sh '[ -z "$cur" ] || [ -n "$(kgit tag --points-at "$cur" -l '"'base/*'"')" ] ||' 'true ||' ;;
 	t_enroll_keeps_a_cover_letter_edited_in_b4) # the branch's description is overwritten from cover-letters/
 		plant scripts/enroll.sh '[ $fresh -eq 1 ] || cover_from_b4 "$t"' 'true' ;;
+	t_enroll_rebuilds_a_tag_from_a_record_without_info) # sed on a missing info file stops enroll.sh
+		plant scripts/enroll.sh '[ ! -f "$rec/info" ] || tag=$(sed' 'tag=$(sed' ;;
+	t_enroll_refuses_a_record_row_without_a_message_id) # b4's tracking data is set to what tracking_json printed, failed or not
+		plant scripts/enroll.sh '"$basebr" "${reqs[@]}") ||' '"$basebr" "${reqs[@]}") || true ||' ;;
 	t_check_deps_passes_then_fails_when_a_lower_topic_changed) # no dependency check
 		plant scripts/send.sh '|| check_deps "$t"' '|| true' ;;
 	t_send_dry_run_writes_the_mails) # the base-commit note is lost
@@ -66,6 +70,8 @@ mutant() {
 		plant scripts/send.sh '"${pid:--}" "$mid" "$subj"' '"${pid:--}" "" "$subj"' ;;
 	t_reroll_records_range_diff) # a second reroll adds a second range-diff
 		plant scripts/reroll.sh '    body = body[:body.index(mark)]' '    pass' ;;
+	t_reroll_after_a_fresh_apply) # b4's sent tag is not rebuilt from sent/
+		plant scripts/enroll.sh '	restore_sent "$t"' '	HIST=""' ;;
 	t_reroll_bad_input) # a version never sent is rerolled
 		plant scripts/reroll.sh 'die "topic $t: v$v was never sent' 'true "topic $t: v$v was never sent' ;;
 	t_trailers_from_a_fixture_thread) # the topics above are not restacked

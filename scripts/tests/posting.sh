@@ -270,6 +270,35 @@ t_enroll_keeps_a_cover_letter_edited_in_b4() {
 		[ "$(head -n 1 "$c")" = 'drm/fixture: gamma, file edit' ]
 }
 
+# a sent record without its info file: b4's tag is rebuilt under the name
+# the change-id gives (enroll.sh did not stop, silently, on the sed)
+t_enroll_rebuilds_a_tag_from_a_record_without_info() {
+	make_adopted_series || return 1
+	fake_sendmail
+	send --yes alpha || { cat "$FIX/out"; return 1; }
+	local cid
+	cid=$(meta_get 1-alpha change-id)
+	git -C "$KTREE" tag -d "sent/$cid-v1" >/dev/null || return 1
+	rm "$SENT/1-alpha/v1/info"
+	"$S/enroll.sh" alpha >"$FIX/out" 2>&1 || { echo "enroll.sh failed (rc $?):"; cat "$FIX/out"; return 1; }
+	git -C "$KTREE" cat-file -p "sent/$cid-v1" | grep -q "^change-id: $cid\$"
+}
+
+# b4's tracking data that cannot be made (a sent record's row without a
+# Message-ID) stops enroll.sh, and b4's state stays as it was
+t_enroll_refuses_a_record_row_without_a_message_id() {
+	make_adopted_series || return 1
+	fake_sendmail
+	send --yes alpha || { cat "$FIX/out"; return 1; }
+	local tj
+	tj=$(git -C "$KTREE" config branch.posting/alpha.b4-tracking)
+	sed -i '1s/^\([^\t]*\t[^\t]*\t\)[^\t]*/\1/' "$SENT/1-alpha/v1/patches.tsv"
+	fails_with "topic 1-alpha: cannot make b4's tracking data" "$S/enroll.sh" alpha ||
+		{ echo "enroll.sh on a row without a Message-ID:"; cat "$FIX/out"; return 1; }
+	[ "$(git -C "$KTREE" config branch.posting/alpha.b4-tracking)" = "$tj" ] ||
+		{ echo "b4-tracking is now '$(git -C "$KTREE" config branch.posting/alpha.b4-tracking)'"; return 1; }
+}
+
 # --- send ----------------------------------------------------------------------
 t_send_dry_run_writes_the_mails() {
 	make_series || return 1
@@ -477,6 +506,29 @@ t_reroll_records_range_diff() {
 	send --yes alpha || { cat "$FIX/out"; return 1; }
 	[ -s "$SENT/1-alpha/v2/series.mbox" ] && [ "$(meta_get 1-alpha version)" = 3 ] &&
 		git -C "$KTREE" rev-parse -q --verify "refs/tags/sent/$(meta_get 1-alpha change-id)-v2" >/dev/null
+}
+
+t_reroll_after_a_fresh_apply() {
+	make_adopted_series || return 1
+	fake_sendmail
+	send --yes alpha || { cat "$FIX/out"; return 1; }
+	local cid mid r
+	cid=$(meta_get 1-alpha change-id)
+	mid=$(head -n 1 "$SENT/1-alpha/v1/patches.tsv" | cut -f3)
+	# a fresh clone: the committed records only; no b4 tag, branch
+	# configuration or posted refs of the kernel-tree/ that sent v1
+	git -C "$KTREE" tag -d "sent/$cid-v1" >/dev/null || return 1
+	git -C "$KTREE" config --remove-section branch.posting/alpha || return 1
+	for r in $(git -C "$KTREE" for-each-ref --format='%(refname)' refs/forseti/); do git -C "$KTREE" update-ref -d "$r"; done
+	"$S/apply.sh" >"$FIX/out" 2>&1 || { cat "$FIX/out"; return 1; }
+	git -C "$KTREE" cat-file -p "sent/$cid-v1" | grep -q "^change-id: $cid\$" || return 1
+	git -C "$KTREE" config branch.posting/alpha.b4-tracking | grep -q "\"v1\": \[\"$mid\"\]" || return 1
+	change_helper || return 1
+	"$S/reroll.sh" alpha >"$FIX/out" 2>&1 || { cat "$FIX/out"; return 1; }
+	local c=$COVERS/1-alpha.txt
+	grep -q '^Range-diff against v1:$' "$c" &&
+		grep -qE '^ *1: +[0-9a-f]+ = +1: +[0-9a-f]+ drm/fixture: add a fixture driver' "$c" &&
+		grep -qE '^ *2: +[0-9a-f]+ ! +2: +[0-9a-f]+ drm/fixture: add a helper' "$c"
 }
 
 t_reroll_bad_input() {
