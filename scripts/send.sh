@@ -175,13 +175,20 @@ server=$(kgit config --get sendemail.smtpServer || true)
 	die "no sendemail.smtpServer in your git configuration (b4 send uses git send-email's settings): see 'git help send-email'; nothing sent"
 summary
 if [ $YES -eq 1 ]; then
-	exec 3< <(printf '\n\n\n')
+	# one Enter: b4's "Press Enter to proceed". When b4's pre-flight
+	# checks fail it asks "send anyway" first: that takes the Enter, the
+	# next prompt reads end of file and b4 sends nothing
+	exec 3< <(printf '\n')
 else
 	{ exec 3</dev/tty; } 2>/dev/null || die "no terminal to ask on: run again with --yes (YES=1) to send"
 fi
 if ! on_branch "$branch" kb4 send <&3 2>&1 | tee "$work/send.log" >&2; then
+	! grep -q 'pre-flight checks are failing' "$work/send.log" ||
+		die "b4 send: its pre-flight checks fail (above): fix them (nothing was sent with --yes; check what b4 says it sent otherwise)"
 	die "b4 send failed (see above): the record of v$v is not written"
 fi
+! grep -q 'pre-flight checks are failing' "$work/send.log" ||
+	info "warning: b4's pre-flight checks failed (above) and you sent anyway"
 exec 3<&-
 grep -q '^Sent [0-9]* messages' "$work/send.log" || { cat "$work/send.log" >&2; die "b4 send sent nothing"; }
 

@@ -66,6 +66,8 @@ mutant() {
 		plant scripts/send.sh '[ -z "$s" ] || die "topic $t: $s"' 'true' ;;
 	t_send_real_needs_config_and_consent) # without a terminal, it sends anyway
 		plant scripts/send.sh '|| die "no terminal to ask on: run again with --yes (YES=1) to send"' '|| exec 3< <(printf "\n\n\n")' ;;
+	t_send_yes_sends_nothing_when_b4_checks_fail) # --yes answers "send anyway" too
+		plant scripts/send.sh "exec 3< <(printf '\\n')" "exec 3< <(printf '\\n\\n')" ;;
 	t_send_real_sends_and_records) # the record loses the Message-IDs
 		plant scripts/send.sh '"${pid:--}" "$mid" "$subj"' '"${pid:--}" "" "$subj"' ;;
 	t_reroll_records_range_diff) # a second reroll adds a second range-diff

@@ -450,6 +450,19 @@ t_send_real_needs_config_and_consent() {
 	[ "$(mails)" -eq 0 ] && [ ! -e "$SENT/3-gamma" ]
 }
 
+# --yes gives b4 one Enter: when b4's own pre-flight checks fail (here
+# needs-editing: an EDITME in a subject, which b4's cover letter lists and
+# send.sh's look at cover-letters/ does not see), that Enter goes to "send
+# anyway", b4 reads end of file at the next prompt, and nothing is sent
+t_send_yes_sends_nothing_when_b4_checks_fail() {
+	make_adopted_series || return 1
+	fake_sendmail
+	add_patch 3-gamma "drm/fixture: EDITME a comment" edit_comment
+	send --yes alpha || { cat "$FIX/out"; return 1; }
+	fails_with "b4 send: its pre-flight checks fail" "$S/send.sh" --yes gamma || { cat "$FIX/out"; return 1; }
+	grep -q 'Edit the cover' "$FIX/out" && [ "$(mails)" -eq 3 ] && [ ! -e "$SENT/3-gamma" ]
+}
+
 t_send_real_sends_and_records() {
 	make_adopted_series || return 1
 	fake_sendmail
