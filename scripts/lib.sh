@@ -426,6 +426,8 @@ topics_below() {
 
 # on_branch BRANCH CMD...: run CMD with BRANCH checked out in kernel-tree/
 # (b4 works on the current branch), then go back to what was checked out.
+# CMD runs with errexit off (as under "||"): a function of several commands
+# must check each of them itself.
 on_branch() {
 	local br=$1 old rc=0
 	shift
@@ -713,15 +715,20 @@ lore_up() {
 	done
 }
 
+# (run through on_branch, under its "||": errexit is off here, so each
+# step checks its own failure; a failed get_maintainer.pl must not give
+# mails without To:/Cc:)
 b4_mails_here() {
-	[ "$2" = --no-to-cc ] || kb4 prep --auto-to-cc
+	if [ "$2" != --no-to-cc ]; then
+		kb4 prep --auto-to-cc || { printf 'b4 prep --auto-to-cc failed\n' >&2; return 1; }
+	fi
 	(
 		# -o sends nothing; without a sendemail.smtpServer, b4 would pick
 		# its web endpoint in a kernel tree (and want the mails signed)
 		n=${GIT_CONFIG_COUNT:-0}
 		export "GIT_CONFIG_KEY_$n=sendemail.smtpServer" "GIT_CONFIG_VALUE_$n=/bin/false" GIT_CONFIG_COUNT=$((n + 1))
 		kb4 send --no-sign -o "$1"
-	)
+	) || { printf 'b4 send -o failed\n' >&2; return 1; }
 }
 
 # b4_to_cc: the To:/Cc: trailers that 'b4 prep --auto-to-cc' adds to a cover
