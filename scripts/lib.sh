@@ -309,6 +309,9 @@ POSTER_FILE=${POSTER_FILE:-$COVERS/poster}
 # b4 from Debian trixie, unpacked into the build folder by scripts/tree.sh.
 B4_VERSION=0.14.2-2
 B4_SUITE=trixie
+# sha256 of b4_$B4_VERSION_all.deb: apt checks a download only as it
+# downloads; this checks the cached file too, as BASE_SHA256 does the base
+B4_SHA256=5f2ad4a4fd8ae96d8085249d34b88e7ee93392847d3bb84f7c21568701345584
 B4=$TOOLS/bin/b4
 b4_ok() { [ -x "$B4" ] && [ -e "$TOOLS/b4/.forseti-fixed" ] && [ "$("$B4" --version 2>/dev/null)" = "${B4_VERSION%-*}" ]; }
 need_b4() { b4_ok || die "b4 ${B4_VERSION%-*} is not in $TOOLS/bin: run 'make tree'"; }

@@ -101,12 +101,19 @@ install_b4() {
 	local deb dir=$TOOLS/b4
 	b4_ok && return 1
 	info "installing b4 $B4_VERSION from $B4_SUITE into $dir"
-	apt_update_private "$B4_SUITE"
-	mkdir -p "$DOWNLOADS" "$TOOLS/bin"
+	mkdir -p "$DOWNLOADS" "$TOOLS/bin" "$BUILD/apt"
 	deb=$DOWNLOADS/b4_${B4_VERSION}_all.deb
+	# a cached .deb installs offline, once its sha256 is B4_SHA256's
 	if [ ! -s "$deb" ]; then
+		apt_update_private "$B4_SUITE"
 		(cd "$DOWNLOADS" && apt-get "${APT_OPTS[@]}" -q download "b4=$B4_VERSION" >"$BUILD/apt/b4.log" 2>&1) ||
-			die "apt-get download b4=$B4_VERSION from $B4_SUITE failed (see $BUILD/apt/b4.log): bump B4_VERSION in scripts/lib.sh"
+			die "apt-get download b4=$B4_VERSION from $B4_SUITE failed (see $BUILD/apt/b4.log): bump B4_VERSION and B4_SHA256 in scripts/lib.sh, and check that b4's check-deps fix (scripts/tree.sh) still applies and is still needed"
+	fi
+	local sum
+	sum=$(sha256sum "$deb" | cut -d' ' -f1)
+	if [ "$sum" != "$B4_SHA256" ]; then
+		rm -f "$deb"
+		die "$deb: sha256 $sum is not B4_SHA256 ($B4_SHA256, scripts/lib.sh): deleted; run 'make tree' again to download it (a new build of b4 $B4_VERSION? check it, then bump B4_SHA256)"
 	fi
 	rm -rf "$dir"
 	dpkg-deb -x "$deb" "$dir" || die "$deb: dpkg-deb cannot unpack it"
