@@ -12,7 +12,7 @@
 TOOL_PKGS="gcc:gcc make:make bc:bc flex:flex bison:bison git:git xz:xz-utils
 perl:perl python3:python3 ccache:ccache aarch64-linux-gnu-gcc:gcc-aarch64-linux-gnu
 spatch:coccinelle ocaml:ocaml-nox dpkg-source:dpkg-dev rsync:rsync
-pkg-config:pkg-config cpio:cpio depmod:kmod"
+pkg-config:pkg-config cpio:cpio depmod:kmod patch:patch"
 # Libraries (and the Python modules of checkpatch's spdxcheck.py, for
 # Debian's python3), checked through dpkg.
 # git send-email needs Mail::Address (libmailtools-perl), which Debian 12's
@@ -117,20 +117,17 @@ install_b4() {
 	fi
 	rm -rf "$dir"
 	dpkg-deb -x "$deb" "$dir" || die "$deb: dpkg-deb cannot unpack it"
-	# b4 0.14.2 (and 0.16.0) bug: 'b4 prep --check-deps' feeds the cover
-	# letter of a series of more than one patch to git am when the cover
-	# is not a commit (our branch-description strategy), and git am stops
-	# on it ("No valid patches"): keep only the mails of commits.
-	python3 - "$dir/usr/lib/python3/dist-packages/b4/ez.py" <<'EOF' ||
-import sys
-p = sys.argv[1]
-s = open(p).read()
-old = "            prereq_patches += [x[1] for x in mypatches]\n"
-if s.count(old) != 1:
-    sys.exit(1)
-open(p, "w").write(s.replace(old, "            prereq_patches += [x[1] for x in mypatches if x[0]]\n"))
-EOF
-		die "$dir: cannot fix b4's check-deps (is it b4 $B4_VERSION?)"
+	# b4 0.14.2 (and 0.16.0, and upstream master) bug: 'b4 prep
+	# --check-deps' feeds the cover letter of a series of more than one
+	# patch to git am when the cover is not a commit (our
+	# branch-description strategy), and git am stops on it ("No valid
+	# patches"): scripts/b4-0.14.2-check-deps-cover.patch keeps only the
+	# mails of commits. Applied exactly (no fuzz), then checked.
+	local fix=$TOP/scripts/b4-0.14.2-check-deps-cover.patch py=$dir/usr/lib/python3/dist-packages
+	patch -p1 -F0 --batch --forward -s -d "$py" <"$fix" >"$BUILD/apt/b4-patch.log" 2>&1 ||
+		{ cat "$BUILD/apt/b4-patch.log" >&2; die "$fix does not apply to b4 $B4_VERSION in $dir (a new b4? check whether it still needs the fix)"; }
+	[ "$(grep -c '^            prereq_patches += \[x\[1\] for x in mypatches if x\[0\]\]$' "$py/b4/ez.py")" -eq 1 ] ||
+		die "$py/b4/ez.py: the check-deps fix ($fix) is not in it after patch"
 	touch "$dir/.forseti-fixed"
 	printf '#!/bin/sh\n# b4 %s from Debian %s, unpacked by scripts/tree.sh\nPYTHONPATH=%s${PYTHONPATH:+:$PYTHONPATH} exec /usr/bin/python3 %s "$@"\n' \
 		"$B4_VERSION" "$B4_SUITE" "$dir/usr/lib/python3/dist-packages" "$dir/usr/bin/b4" >"$B4"
