@@ -5,11 +5,14 @@
 # scripts/tests/posting.sh, a copy of the project's scripts
 # (build/posting-prove/<test>/, with kernel-tree/ and build/tools of this
 # project) gets one defect planted in the script that test is about, and
-# the test alone is run there. CAUGHT: it failed; MISSED: it passed
+# the test alone is run there, first unplanted (the control: it must
+# pass, else ENV: the environment fails it, and the defect proves
+# nothing), then with the defect. CAUGHT: it failed; MISSED: it passed
 # anyway (the test does not see the defect it is there for); NOPLANT: the
 # defect's text was not found (the script changed: update the plant).
-# Not part of make test (one posting test each, a minute or so apiece on
-# a loaded machine). Ends with "N caught, N missed".
+# Not part of make test (two runs of one posting test each, a minute or
+# so apiece on a loaded machine). Ends with "N caught, N missed, N failed
+# unplanted".
 . "$(dirname "$0")/../lib.sh"
 
 need_ktree
@@ -108,13 +111,25 @@ mutant() {
 
 ALL=$(grep -o '^t_[a-z0-9_]*' "$TOP/scripts/tests/posting.sh")
 [ $# -eq 0 ] || ALL="$*"
-caught=0 missed=0
+caught=0 missed=0 env=0
 for t in $ALL; do
 	D=$PROVE/${t#t_}
 	rm -rf "$D"
 	mkdir -p "$D/build"
 	cp -a "$TOP/scripts" "$TOP/BASE" "$TOP/ci" "$D/"
 	start=$(date +%s)
+	# the control: the test, unplanted, passes in this copy (a failure of
+	# the environment, e.g. a fresh build/, must not count as caught)
+	if ! KTREE=$KTREE TOOLS=$TOOLS "$D/scripts/tests/posting.sh" "$t" >"$D/control.log" 2>&1; then
+		printf 'ENV %s (%d s): it fails without a defect: %s (%s)\n' "${t#t_}" $(($(date +%s) - start)) \
+			"$(grep -m1 'FAIL' "$D/control.log")" "$D/control.log"
+		env=$((env + 1))
+		continue
+	fi
+	# the defect's run starts from a build folder of its own: what the
+	# control left there (a VERIFY's objects) must not pass it
+	rm -rf "$D/build"
+	mkdir -p "$D/build"
 	if ! mutant "$t" 2>"$D/plant.log"; then
 		printf 'NOPLANT %s: %s\n' "${t#t_}" "$(head -n 1 "$D/plant.log")"
 		missed=$((missed + 1))
@@ -128,5 +143,5 @@ for t in $ALL; do
 		caught=$((caught + 1))
 	fi
 done
-printf '%d caught, %d missed\n' "$caught" "$missed"
-[ "$missed" -eq 0 ]
+printf '%d caught, %d missed, %d failed unplanted\n' "$caught" "$missed" "$env"
+[ "$missed" -eq 0 ] && [ "$env" -eq 0 ]
