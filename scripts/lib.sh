@@ -687,13 +687,14 @@ b4_mails() {
 	[ -s "$dir/all.mbox" ] || die "topic $t: b4 send -o wrote no mail into $dir"
 }
 
-# lore_up TOPIC: serve, as lore for b4 (LORE_URL), the mails of the topics
+# lore_up TOPIC [--sent-only]: serve, as lore for b4 (LORE_URL), the mails of the topics
 # below TOPIC: every version sent (sent/<N-topic>/vN/series.mbox), and the
 # version being prepared when it was never sent or the branch changed since
-# the last one sent (what it would post now). The caller stops it with
-# lore_down (in its EXIT trap).
+# the last one sent (what it would post now), unless --sent-only (a real
+# send: what is on the list). The caller stops it with lore_down (in its
+# EXIT trap).
 lore_up() {
-	local t=$1 d v last
+	local t=$1 d v last f
 	rm -rf "$LORE_DIR"
 	mkdir -p "$LORE_DIR"
 	/usr/bin/python3 "$TOP/scripts/lore.py" "$LORE_DIR" "$LORE_DIR/port" >"$POST_LOGS/lore.log" 2>&1 &
@@ -707,6 +708,7 @@ lore_up() {
 			[ -e "$f" ] || continue
 			cp "$f" "$LORE_DIR/$d/$(basename "$(dirname "$f")").mbox"
 		done
+		[ "${2:-}" != --sent-only ] || continue
 		v=$(topic_version "$d")
 		[ ! -e "$SENT/$d/v$v" ] || continue
 		last=$(ls -d "$SENT/$d"/v* 2>/dev/null | sed 's/.*\/v//' | sort -n | tail -n 1 || true)

@@ -83,7 +83,23 @@ if [ $DRY -eq 0 ] && [ -e "$SENT/$t/v$v" ]; then
 fi
 work=$(mktemp -d "${TMPDIR:-/tmp}/forseti-send.XXXXXX")
 trap 'lore_down; rm -rf "$work"' EXIT
-lore_up "$t"
+# A real send posts prerequisite-change-id lines that reviewers resolve on
+# the list: each version named must have been posted (sent/), and only
+# what was posted is in the local archive for b4's dependency check.
+if [ $DRY -eq 0 ]; then
+	for p in $(meta_all "$t" prerequisite-change-id); do
+		d=""
+		for x in $(topics_below "$t"); do
+			[ "$(meta_get "$x" change-id):" != "${p%v*}" ] || d=$x
+		done
+		[ -n "$d" ] || die "topic $t: its prerequisite-change-id $p is no topic below it: make reroll TOPIC=${t#*-} records them as they are now"
+		[ -e "$SENT/$d/${p##*:}" ] ||
+			die "topic $t stands on $d ${p##*:} (prerequisite-change-id $p), which was never posted ($SENT/$d/${p##*:}): send it first (make send TOPIC=${d#*-})"
+	done
+	lore_up "$t" --sent-only
+else
+	lore_up "$t"
+fi
 [ -z "$(meta_all "$t" prerequisite-change-id)" ] || check_deps "$t"
 if grep -q EDITME "$cover"; then
 	info "warning: $cover still says EDITME (a real send refuses it)"

@@ -67,6 +67,10 @@ mutant() {
 		plant scripts/lib.sh 'git mailinfo /dev/null /dev/null <"$p" 2>/dev/null |' 'grep -v "^ " "$p" | git mailinfo /dev/null /dev/null 2>/dev/null |' ;;
 	t_send_refuses_a_sender_who_is_not_the_poster) # b4's sender is not looked at
 		plant scripts/send.sh '[ -z "$s" ] || die "topic $t: $s"' 'true' ;;
+	t_send_refuses_a_prerequisite_never_posted) # a real send serves unsent prerequisites, as a dry run does
+		plant scripts/send.sh 'if [ $DRY -eq 0 ]; then
+	for p in' 'if false; then
+	for p in' ;;
 	t_send_real_needs_config_and_consent) # without a terminal, it sends anyway
 		plant scripts/send.sh '|| die "no terminal to ask on: run again with --yes (YES=1) to send"' '|| exec 3< <(printf "\n\n\n")' ;;
 	t_send_yes_sends_nothing_when_b4_checks_fail) # --yes answers "send anyway" too

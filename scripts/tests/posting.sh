@@ -441,13 +441,26 @@ t_send_refuses_a_sender_who_is_not_the_poster() {
 	[ "$(mails)" -eq 0 ] && [ ! -e "$SENT/3-gamma" ]
 }
 
+t_send_refuses_a_prerequisite_never_posted() {
+	make_adopted_series || return 1
+	fake_sendmail
+	# gamma stands on alpha v1, which was never sent: the list could not
+	# resolve its prerequisite-change-id
+	fails_with "topic 3-gamma stands on 1-alpha v1 (prerequisite-change-id $(meta_get 1-alpha change-id):v1), which was never posted .*make send TOPIC=alpha" \
+		"$S/send.sh" --yes gamma || return 1
+	[ "$(mails)" -eq 0 ] && [ ! -e "$SENT/3-gamma" ] || return 1
+	send --yes alpha && send --yes gamma || { cat "$FIX/out"; return 1; }
+	[ -e "$SENT/3-gamma/v1" ]
+}
+
 t_send_real_needs_config_and_consent() {
 	make_adopted_series || return 1
-	fails_with 'no sendemail.smtpServer' "$S/send.sh" gamma </dev/null || return 1
+	# (alpha: the first topic, no prerequisite to have been posted first)
+	fails_with 'no sendemail.smtpServer' "$S/send.sh" alpha </dev/null || return 1
 	fake_sendmail
 	# no terminal and no --yes: nothing is sent
-	fails_with 'no terminal to ask on' setsid "$S/send.sh" gamma </dev/null || return 1
-	[ "$(mails)" -eq 0 ] && [ ! -e "$SENT/3-gamma" ]
+	fails_with 'no terminal to ask on' setsid "$S/send.sh" alpha </dev/null || return 1
+	[ "$(mails)" -eq 0 ] && [ ! -e "$SENT/1-alpha" ]
 }
 
 # --yes gives b4 one Enter: when b4's own pre-flight checks fail (here
