@@ -71,7 +71,7 @@ snap_load() {
 
 reset_fixture() {
 	fixture_env
-	rm -rf "$FIX/outbox" "$FIX/up" "$FIX/upmbox" "$FIX/out" "$LORE_DIR"
+	rm -rf "$FIX/outbox" "$FIX/rcpt" "$FIX/up" "$FIX/upmbox" "$FIX/out" "$LORE_DIR"
 	mkdir -p "$FIX/outbox"
 	snap_load empty && return 0
 	fixture_tree_reset refs/forseti/posted/posting/ refs/tags/sent/
@@ -149,11 +149,15 @@ edit_thrice() {
 edit_comment() { printf '/* one more line */\n' >>"$KTREE/drivers/gpu/drm/fixture/fixture.h"; }
 
 # a fake sendmail for b4 send (sendemail.smtpServer, a local command): one
-# file per mail in outbox/
+# file per mail in outbox/, and the envelope recipients b4 gave it (its
+# arguments: -i, then the addresses) in rcpt/, under the same name
 fake_sendmail() {
+	mkdir -p "$FIX/rcpt"
 	cat >"$FIX/sendmail" <<EOF
 #!/bin/sh
-cat >"$FIX/outbox/\$(date +%s%N).eml"
+f=\$(date +%s%N)
+printf '%s\\n' "\$@" >"$FIX/rcpt/\$f"
+cat >"$FIX/outbox/\$f.eml"
 EOF
 	chmod +x "$FIX/sendmail"
 	export GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=sendemail.smtpServer GIT_CONFIG_VALUE_0=$FIX/sendmail
@@ -482,10 +486,15 @@ t_send_real_sends_and_records() {
 	send --yes alpha || { cat "$FIX/out"; return 1; }
 	[ "$(mails)" -eq 3 ] || return 1
 	grep -l '^Subject: \[PATCH 1/2\] drm/fixture: add a fixture driver' "$FIX"/outbox/*.eml >/dev/null || return 1
-	# b4 sent them from the poster
-	local m
+	# b4 sent them from the poster, and delivered each to its To: and Cc:
+	# (get_maintainer.pl's), no fewer and no more
+	local m want got
 	for m in "$FIX"/outbox/*.eml; do
 		[ "$(header "$m" From)" = "$(cat "$POSTER_FILE")" ] || return 1
+		want=$({ header "$m" To; header "$m" Cc; } | /usr/bin/python3 -c \
+			'import email.utils, sys; print("\n".join(sorted({a for _, a in email.utils.getaddresses(sys.stdin.read().splitlines())})))')
+		got=$(grep -v '^-' "$FIX/rcpt/$(basename "$m" .eml)" | sort -u)
+		[ -n "$got" ] && [ "$got" = "$want" ] && grep -qx 'dri-devel@lists.freedesktop.org' <<<"$got" || return 1
 	done
 	local rec=$SENT/1-alpha/v1 cid
 	[ -s "$rec/series.mbox" ] && [ "$(wc -l <"$rec/patches.tsv")" -eq 3 ] || return 1
