@@ -10,6 +10,7 @@
 # nothing), then with the defect. CAUGHT: it failed; MISSED: it passed
 # anyway (the test does not see the defect it is there for); NOPLANT: the
 # defect's text was not found (the script changed: update the plant).
+# A TEST+NAME entry is a further defect for TEST (run as part of all).
 # Not part of make test (two runs of one posting test each, a minute or
 # so apiece on a loaded machine). Ends with "N caught, N missed, N failed
 # unplanted".
@@ -77,6 +78,10 @@ mutant() {
 		plant scripts/send.sh "exec 3< <(printf '\\n')" "exec 3< <(printf '\\n\\n')" ;;
 	t_send_real_sends_and_records) # the record loses the Message-IDs
 		plant scripts/send.sh '"${pid:--}" "$mid" "$subj"' '"${pid:--}" "" "$subj"' ;;
+	t_send_real_sends_and_records+sender) # b4 sends as somebody else than the poster, past the check
+		plant scripts/send.sh 'if ! on_branch "$branch" kb4 send <&3' 'if ! GIT_CONFIG_COUNT=2 GIT_CONFIG_KEY_1=sendemail.from GIT_CONFIG_VALUE_1="Other <other@example.org>" on_branch "$branch" kb4 send <&3' ;;
+	t_send_real_sends_and_records+reflect) # b4 delivers to the sender alone (its --reflect)
+		plant scripts/send.sh 'if ! on_branch "$branch" kb4 send <&3' 'if ! on_branch "$branch" kb4 send --reflect <&3' ;;
 	t_reroll_records_range_diff) # a second reroll adds a second range-diff
 		plant scripts/reroll.sh '    body = body[:body.index(mark)]' '    pass' ;;
 	t_reroll_after_a_fresh_apply) # b4's sent tag is not rebuilt from sent/
@@ -113,7 +118,8 @@ mutant() {
 	esac
 }
 
-ALL=$(grep -o '^t_[a-z0-9_]*' "$TOP/scripts/tests/posting.sh")
+# (TEST+NAME: a further defect for TEST, run only when named or here)
+ALL="$(grep -o '^t_[a-z0-9_]*' "$TOP/scripts/tests/posting.sh") t_send_real_sends_and_records+sender t_send_real_sends_and_records+reflect"
 [ $# -eq 0 ] || ALL="$*"
 caught=0 missed=0 env=0
 for t in $ALL; do
@@ -124,7 +130,7 @@ for t in $ALL; do
 	start=$(date +%s)
 	# the control: the test, unplanted, passes in this copy (a failure of
 	# the environment, e.g. a fresh build/, must not count as caught)
-	if ! KTREE=$KTREE TOOLS=$TOOLS "$D/scripts/tests/posting.sh" "$t" >"$D/control.log" 2>&1; then
+	if ! KTREE=$KTREE TOOLS=$TOOLS "$D/scripts/tests/posting.sh" "${t%%+*}" >"$D/control.log" 2>&1; then
 		printf 'ENV %s (%d s): it fails without a defect: %s (%s)\n' "${t#t_}" $(($(date +%s) - start)) \
 			"$(grep -m1 'FAIL' "$D/control.log")" "$D/control.log"
 		env=$((env + 1))
@@ -139,7 +145,7 @@ for t in $ALL; do
 		missed=$((missed + 1))
 		continue
 	fi
-	if KTREE=$KTREE TOOLS=$TOOLS "$D/scripts/tests/posting.sh" "$t" >"$D/run.log" 2>&1; then
+	if KTREE=$KTREE TOOLS=$TOOLS "$D/scripts/tests/posting.sh" "${t%%+*}" >"$D/run.log" 2>&1; then
 		printf 'MISSED %s (%d s): it passed with its defect planted (%s)\n' "${t#t_}" $(($(date +%s) - start)) "$D"
 		missed=$((missed + 1))
 	else
