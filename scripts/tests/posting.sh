@@ -42,8 +42,9 @@ fixture_env() {
 	export TOOLS BUILD=$FIX/build
 	mkdir -p "$BUILD"
 	mkdir -p "$POST_LOGS"
-	# no sendemail configuration but the one a test gives; b4 signs nothing
-	export GIT_CONFIG_GLOBAL=$FIX/gitconfig
+	# no sendemail configuration but the one a test gives (none from the
+	# machine's /etc/gitconfig either); b4 signs nothing
+	export GIT_CONFIG_GLOBAL=$FIX/gitconfig GIT_CONFIG_NOSYSTEM=1
 	printf '[user]\n\tname = Post Tester\n\temail = post@example.org\n[b4]\n\tsend-no-patatt-sign = yes\n' >"$GIT_CONFIG_GLOBAL"
 	unset GIT_CONFIG_COUNT
 }
