@@ -110,6 +110,8 @@ subj = re.sub(r"\s+", " ", str(m["Subject"]))
 subj = re.sub(r"^\[[^]]*\]\s*", "", subj)
 body = m.get_payload(decode=True).decode("utf-8", "replace")
 body = body.split("\n-- \n")[0].rstrip("\n") + "\n"
+# (the records are mboxrd: a body line ">From " was "From ")
+body = re.sub(r"(?m)^>(>*From )", r"\1", body)
 open(sys.argv[2], "w").write(subj + "\n\n" + body)
 for l in body.split("\n"):
     r = re.match(r"^prerequisite-change-id:\s*(\S+):v(\d+)\s*$", l)

@@ -457,7 +457,7 @@ posted_ref() { printf 'refs/forseti/posted/%s%s/v%s\n' "$BRANCH_PREFIX" "$1" "$2
 am_index() {
 	local repo=$1 tip=$2 mbox=$3 d m tree an ae ad subj
 	d=$(mktemp -d "${TMPDIR:-/tmp}/forseti-am.XXXXXX")
-	git mailsplit -o"$d" "$mbox" >/dev/null || { rm -rf "$d"; return 1; }
+	git mailsplit --mboxrd -o"$d" "$mbox" >/dev/null || { rm -rf "$d"; return 1; }
 	for m in "$d"/[0-9]*; do
 		[ -e "$m" ] || continue
 		git mailinfo "$m.msg" "$m.diff" <"$m" >"$m.info" || { rm -rf "$d"; return 1; }
@@ -681,7 +681,10 @@ b4_mails() {
 		[ -f "$f" ] || continue
 		[ "$f" != "$dir/all.mbox" ] || continue
 		printf 'From mboxrd@z Thu Jan  1 00:00:00 1970\n'
-		cat "$f"
+		# mboxrd: a body line "From ..." (a commit message may start
+		# one so) gets a ">", else b4 am's reader (Python's mailbox)
+		# splits the mail there; git mailsplit --mboxrd takes it off
+		sed -E 's/^(>*From )/>\1/' "$f"
 		printf '\n'
 	done >"$dir/all.mbox"
 	[ -s "$dir/all.mbox" ] || die "topic $t: b4 send -o wrote no mail into $dir"
@@ -795,7 +798,7 @@ series_pids() {
 mbox_pids() {
 	local d m
 	d=$(mktemp -d "${TMPDIR:-/tmp}/forseti-pids.XXXXXX")
-	git mailsplit -o"$d" "$1" >/dev/null
+	git mailsplit --mboxrd -o"$d" "$1" >/dev/null
 	for m in "$d"/*; do git patch-id --stable <"$m" | cut -d' ' -f1; done
 	rm -rf "$d"
 }

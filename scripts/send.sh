@@ -234,7 +234,7 @@ open(dst, 'w').write(s)
 PYEOF
 	{ rm -rf "$rec"; die "topic $t v$v went out, but its record ($rec) cannot be written (above): write sent/ by hand from b4's sent tag $(sent_tag "$t" "$v")"; }
 d=$(mktemp -d "$work/rec.XXXXXX")
-git mailsplit -o"$d" "$rec/series.mbox" >/dev/null
+git mailsplit --mboxrd -o"$d" "$rec/series.mbox" >/dev/null
 # (00 is the cover letter; a single patch carries its cover letter itself)
 {
 	i=0

@@ -60,6 +60,8 @@ mutant() {
 		plant scripts/send.sh 'cp "$work"/mails/* "$OUT/"' 'cp "$work"/mails/* "$OUT/"; sed -i "s/^From: \(.\{20\}\).*/From: \1/" "$OUT"/*.eml' ;;
 	t_send_long_subject_still_reads_in_b4) # a folded Subject: loses its continuation
 		plant scripts/send.sh 'cp "$work"/mails/* "$OUT/"' 'cp "$work"/mails/* "$OUT/"; sed -i "/^Subject: /{n;/^[ \t]/d}" "$OUT"/*.eml' ;;
+	t_send_body_line_from_stays_in_its_mail) # the mbox is not escaped: b4 am splits a mail at a "From " line
+		plant scripts/lib.sh "sed -E 's/^(>*From )/>\\1/' \"\$f\"" 'cat "$f"' ;;
 	t_send_bad_input) # a branch that differs from series/ is sent
 		plant scripts/send.sh '[ "$(series_pids "$t")" = "$ids_branch" ] ||' 'true ||' ;;
 	t_send_refuses_an_invalid_identity) # MAINTAINERS is not looked at

@@ -378,6 +378,21 @@ t_send_long_subject_still_reads_in_b4() {
 		'[PATCH 2/2] drm/fixture: a subject that [PATCH 2/2] pushes past the 78 columns of a header line' ]
 }
 
+t_send_body_line_from_stays_in_its_mail() {
+	make_series || return 1
+	# a commit message line that starts with "From ", as an mbox's
+	# separator does (series/5-jobqueue has one)
+	add_patch 3-gamma "drm/fixture: a comment
+
+From here on the header has one more comment line; an mbox reader
+splits a mail at this line unless it is escaped." edit_comment
+	send --dry-run --out "$FIX/dry" gamma || { cat "$FIX/out"; return 1; }
+	# (the send's own b4 am check found both patches); the mbox is
+	# mboxrd, the mail itself as b4 wrote it
+	grep -q '^>From here on the header' "$FIX/dry/gamma-v1.mbox" &&
+		grep -q '^From here on the header' "$(ls "$FIX"/dry/0002-*.eml)"
+}
+
 t_send_bad_input() {
 	make_series || return 1
 	fails_with "unknown topic 'nosuch'" "$S/send.sh" --dry-run nosuch || return 1
