@@ -127,6 +127,9 @@ grep -q "Base: using specified base-commit $base" "$work/b4.log" ||
 	{ cat "$work/b4.log" >&2; die "b4 am does not find the base-commit $base in the mails of topic $t"; }
 grep -q "^Total patches: $n\$" "$work/b4.log" ||
 	{ cat "$work/b4.log" >&2; die "b4 am does not find the $n patch(es) of topic $t in the mails"; }
+# (the count alone can match when b4 took a piece of a mail for a patch)
+! grep -qE '^ *ERROR: missing \[|^WARNING: Thread incomplete' "$work/b4.log" ||
+	{ cat "$work/b4.log" >&2; die "b4 am finds the series of topic $t incomplete in the mails (a patch missing, above)"; }
 
 # --verify: what a reviewer does. A fresh worktree at the base, the topics
 # below from series/ (git am), then this mbox through b4 am and git am, and

@@ -387,8 +387,8 @@ t_send_body_line_from_stays_in_its_mail() {
 From here on the header has one more comment line; an mbox reader
 splits a mail at this line unless it is escaped." edit_comment
 	send --dry-run --out "$FIX/dry" gamma || { cat "$FIX/out"; return 1; }
-	# (the send's own b4 am check found both patches); the mbox is
-	# mboxrd, the mail itself as b4 wrote it
+	# (the send's own b4 am check found both patches, and no piece of a
+	# mail taken for one); the mbox is mboxrd, the mail as b4 wrote it
 	grep -q '^>From here on the header' "$FIX/dry/gamma-v1.mbox" &&
 		grep -q '^From here on the header' "$(ls "$FIX"/dry/0002-*.eml)"
 }
