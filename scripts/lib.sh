@@ -525,20 +525,48 @@ restack() {
 	done
 }
 
-# sender_problem: a line when b4 would send from another address than the
-# poster's. b4 sends From: sendemail.from, else user.name <user.email>, as
-# git reads them in kernel-tree/ (ez.py get_mailfrom; its Message-IDs take
-# that domain too), not from cover-letters/poster; tree.sh may have given
-# kernel-tree/ a local .invalid identity, which wins over a global one.
+# sender_problem MAIL: a line when MAIL, made by 'b4 send -o' with the
+# configuration the real send uses, is not from the poster
+# (cover-letters/poster), or its Message-ID ends in .invalid. b4 chooses the
+# sender itself (b4.sendemail-identity's sendemail.<id>.from, else
+# sendemail.from, else user.name and user.email, as git reads them in
+# kernel-tree/, where tree.sh may have set a local .invalid identity) and
+# takes its Message-IDs' domain from user.email: the mail says what it chose.
 sender_problem() {
-	local s poster
-	s=$(kgit config --get sendemail.from || true)
-	[ -n "$s" ] || s="$(kgit config --get user.name || true) <$(kgit config --get user.email || true)>"
+	local poster
 	poster=$(grep -m1 . "$POSTER_FILE" 2>/dev/null || true)
-	if [[ $s == *.invalid\> ]] || [ "$s" != "$poster" ]; then
-		printf "b4 would send as %s (it sends from sendemail.from, else user.name/user.email, in %s), who is not the poster %s: git -C %s config user.name '%s'; git -C %s config user.email '%s' (and no sendemail.from, or the same)\n" \
-			"$s" "$KTREE" "${poster:-(none)}" "$KTREE" "${poster% <*}" "$KTREE" "$(sed 's/.*<\(.*\)>.*/\1/' <<<"$poster")"
-	fi
+	/usr/bin/python3 - "$1" "$poster" "$KTREE" <<'PYEOF'
+import email, email.policy, email.utils, sys
+path, poster, ktree = sys.argv[1:4]
+m = email.message_from_binary_file(open(path, "rb"), policy=email.policy.default)
+try:
+    a = m["From"].addresses[0]
+    name, addr = a.display_name, a.addr_spec
+except Exception:
+    name, addr = email.utils.parseaddr(str(m["From"] or ""))
+pname, paddr = email.utils.parseaddr(poster)
+sender = "%s <%s>" % (name, addr)
+if (name, addr.lower()) != (pname, paddr.lower()) or not paddr:
+    print("b4 would send as %s (its From: in %s; b4 takes b4.sendemail-identity's sendemail.<id>.from, "
+          "else sendemail.from, else user.name and user.email, in %s), who is not the poster %s: "
+          "set user.name and user.email there to the poster's, and sendemail.from (or the identity's) "
+          "the same or unset" % (sender, path, ktree, poster or "(none)"))
+    sys.exit(0)
+mid = str(m["Message-ID"] or "").strip().rstrip(">")
+if mid.lower().endswith(".invalid"):
+    print("b4's Message-IDs would be <%s> (in %s): b4 takes their domain from user.email, which ends in "
+          ".invalid in %s: set user.email there to the poster's address" % (mid.lstrip("<"), path, ktree))
+PYEOF
+}
+
+# b4_sendemail KEY: git send-email's setting KEY as b4 reads it: from
+# b4.sendemail-identity's sendemail.<id>.KEY first, else sendemail.KEY.
+b4_sendemail() {
+	local id v=""
+	id=$(kgit config --get b4.sendemail-identity || true)
+	[ -z "$id" ] || v=$(kgit config --get "sendemail.$id.$1" || true)
+	[ -n "$v" ] || v=$(kgit config --get "sendemail.$1" || true)
+	printf '%s\n' "$v"
 }
 
 # identity_problems TOPIC: one line per ".invalid" address that a real

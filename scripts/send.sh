@@ -17,9 +17,9 @@
 #              the touched folders for x86_64
 #   --yes      answer b4's question itself (for scripts)
 # A real send refuses an address ending in .invalid (poster, From:,
-# Signed-off-by:, MAINTAINERS), a sender (sendemail.from, else user.name
-# and user.email: b4's From:) who is not the poster, and a cover letter
-# that says EDITME, then
+# Signed-off-by:, MAINTAINERS), mails that b4 makes from another sender
+# than the poster or with .invalid Message-IDs, and a cover letter that
+# says EDITME, then
 # runs 'b4 send' with your sendemail.* configuration (b4 asks before it
 # sends). b4 tags the version sent (sent/<change-id>-vN) and starts vN+1;
 # the project records the mails in sent/<N-topic>/vN/ and the new version in
@@ -68,8 +68,6 @@ if [ $DRY -eq 0 ]; then
 	mapfile -t bad < <(identity_problems "$t")
 	[ ${#bad[@]} -eq 0 ] ||
 		die "topic $t: a real posting needs a real identity, not ${bad[0]}$([ ${#bad[@]} -eq 1 ] || printf ' (and %d more)' $((${#bad[@]} - 1))): adopt the series with make adopt ID='Your Name <you@example.org>', then make apply"
-	s=$(sender_problem)
-	[ -z "$s" ] || die "topic $t: $s"
 	! grep -q EDITME "$cover" || die "$cover still says EDITME: write the changelog first"
 fi
 
@@ -114,6 +112,12 @@ cp "$work"/mails/* "$OUT/"
 mbox=$OUT/${t#*-}-v$v.mbox
 mv "$OUT/all.mbox" "$mbox"
 mapfile -t MAILS < <(find "$OUT" -maxdepth 1 -type f ! -name '*.mbox' | sort)
+# The sender and the Message-IDs, as b4 chose them (its identity, sendemail
+# and user settings) for these mails, made with the real send's configuration
+if [ $DRY -eq 0 ]; then
+	s=$(sender_problem "${MAILS[0]}")
+	[ -z "$s" ] || die "topic $t: $s"
+fi
 
 # Check the mails: they rebuild the topic's tree on its parent, and b4 reads
 # the whole series with its base.
@@ -189,9 +193,9 @@ if [ $DRY -eq 1 ]; then
 fi
 
 # --- the real send: b4 send ----------------------------------------------------
-server=$(kgit config --get sendemail.smtpServer || true)
+server=$(b4_sendemail smtpServer)
 [ -n "$server" ] ||
-	die "no sendemail.smtpServer in your git configuration (b4 send uses git send-email's settings): see 'git help send-email'; nothing sent"
+	die "no sendemail.smtpServer in your git configuration (nor in b4.sendemail-identity's sendemail.<id>; b4 send uses git send-email's settings): see 'git help send-email'; nothing sent"
 summary
 if [ $YES -eq 1 ]; then
 	# one Enter: b4's "Press Enter to proceed". When b4's pre-flight

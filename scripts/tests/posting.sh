@@ -453,15 +453,25 @@ t_send_refuses_a_long_invalid_identity() {
 t_send_refuses_a_sender_who_is_not_the_poster() {
 	make_adopted_series || return 1
 	fake_sendmail
+	# (alpha: the first topic, no prerequisite to have been posted first;
+	# the check reads the From: of the mails b4 made)
 	# kernel-tree/'s own identity (tree.sh's .invalid one) wins over the global one
 	git -C "$KTREE" config user.email workbench@forseti.invalid
-	fails_with "topic 3-gamma: b4 would send as Post Tester <workbench@forseti.invalid> .*not the poster Post Tester <post@example.org>" \
-		"$S/send.sh" --yes gamma || return 1
+	fails_with "topic 1-alpha: b4 would send as Post Tester <workbench@forseti.invalid> .*not the poster Post Tester <post@example.org>" \
+		"$S/send.sh" --yes alpha || return 1
+	# the sender is the poster, but b4's Message-IDs take user.email's domain
+	git -C "$KTREE" config sendemail.from 'Post Tester <post@example.org>'
+	fails_with "topic 1-alpha: b4's Message-IDs would be <.*@forseti.invalid>" "$S/send.sh" --yes alpha || return 1
 	git -C "$KTREE" config user.email post@example.org
-	# sendemail.from, which b4 takes first
+	# sendemail.from, which b4 takes before user.name/user.email
 	git -C "$KTREE" config sendemail.from 'Some Body <somebody@example.org>'
-	fails_with "b4 would send as Some Body <somebody@example.org> " "$S/send.sh" --yes gamma || return 1
-	[ "$(mails)" -eq 0 ] && [ ! -e "$SENT/3-gamma" ]
+	fails_with "b4 would send as Some Body <somebody@example.org> " "$S/send.sh" --yes alpha || return 1
+	git -C "$KTREE" config --unset sendemail.from
+	# b4.sendemail-identity's sendemail.<id>.from, which b4 takes first
+	git -C "$KTREE" config b4.sendemail-identity work
+	git -C "$KTREE" config sendemail.work.from 'Other Person <other@example.org>'
+	fails_with "b4 would send as Other Person <other@example.org> " "$S/send.sh" --yes alpha || return 1
+	[ "$(mails)" -eq 0 ] && [ ! -e "$SENT/1-alpha" ]
 }
 
 t_send_refuses_a_prerequisite_never_posted() {
