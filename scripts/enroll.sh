@@ -11,7 +11,8 @@
 # enrolled by 'b4 prep --enroll', and the change-id b4 makes is recorded.
 # The prerequisites are one "change-id: <id>:vN" per topic below (recorded
 # once, when the .meta has none; --deps records the topics below as they
-# are now) and "base-commit:" the base. make apply runs it.
+# are now: the version last sent when it is unchanged, else the one being
+# prepared) and "base-commit:" the base. make apply runs it.
 . "$(dirname "$0")/lib.sh"
 
 DEPS=0
@@ -177,7 +178,10 @@ for t in "${TS[@]}"; do
 		for d in $(topics_below "$t"); do
 			[ -n "$(meta_get "$d" change-id)" ] ||
 				die "topic $t: topic $d below it has no change-id yet: enroll it first (scripts/enroll.sh $d)"
-			pre+=("$(meta_get "$d" change-id):v$(topic_version "$d")")
+			# the version posted when the topic is as it was sent (b4
+			# already started the next one), else the one being prepared
+			pv=$(sent_as_now "$d")
+			pre+=("$(meta_get "$d" change-id):v${pv:-$(topic_version "$d")}")
 		done
 		meta_write "$t" "$cid" "$v" "${pre[@]}"
 	fi

@@ -725,7 +725,7 @@ b4_mails() {
 # send: what is on the list). The caller stops it with lore_down (in its
 # EXIT trap).
 lore_up() {
-	local t=$1 d v last f
+	local t=$1 d v f
 	rm -rf "$LORE_DIR"
 	mkdir -p "$LORE_DIR"
 	/usr/bin/python3 "$TOP/scripts/lore.py" "$LORE_DIR" "$LORE_DIR/port" >"$POST_LOGS/lore.log" 2>&1 &
@@ -742,10 +742,7 @@ lore_up() {
 		[ "${2:-}" != --sent-only ] || continue
 		v=$(topic_version "$d")
 		[ ! -e "$SENT/$d/v$v" ] || continue
-		last=$(ls -d "$SENT/$d"/v* 2>/dev/null | sed 's/.*\/v//' | sort -n | tail -n 1 || true)
-		if [ -n "$last" ] && [ "$(series_pids "$d")" = "$(mbox_pids "$SENT/$d/v$last/series.mbox")" ]; then
-			continue
-		fi
+		[ -z "$(sent_as_now "$d")" ] || continue
 		b4_mails "$d" "$POST_LOGS/lore-mails/$d" --no-to-cc
 		cp "$POST_LOGS/lore-mails/$d/all.mbox" "$LORE_DIR/$d/v$v.mbox"
 	done
@@ -829,6 +826,17 @@ mbox_pids() {
 	git mailsplit --mboxrd -o"$d" "$1" >/dev/null
 	for m in "$d"/*; do git patch-id --stable <"$m" | cut -d' ' -f1; done
 	rm -rf "$d"
+}
+
+# sent_as_now TOPIC: the last version of TOPIC that was sent (sent/), when
+# its patches are the ones series/ holds now; nothing when it was never
+# sent or changed since (what a topic above stands on: the posted version,
+# not the next one b4 started at the send).
+sent_as_now() {
+	local last
+	last=$(ls -d "$SENT/$1"/v* 2>/dev/null | sed -n 's/.*\/v\([1-9][0-9]*\)$/\1/p' | sort -n | tail -n 1 || true)
+	[ -n "$last" ] && [ -s "$SENT/$1/v$last/series.mbox" ] || return 0
+	[ "$(series_pids "$1")" != "$(mbox_pids "$SENT/$1/v$last/series.mbox")" ] || printf '%s\n' "$last"
 }
 
 # check_deps TOPIC: 'b4 prep --check-deps' on the topic's branch, against
