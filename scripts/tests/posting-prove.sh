@@ -88,6 +88,12 @@ mutant() {
 		plant scripts/reroll.sh '    body = body[:body.index(mark)]' '    pass' ;;
 	t_reroll_after_a_fresh_apply) # b4's sent tag is not rebuilt from sent/
 		plant scripts/enroll.sh '	restore_sent "$t"' '	HIST=""' ;;
+	t_reroll_a_stacked_topic) # the topics below are recorded at the version b4 started, not the one sent
+		plant scripts/enroll.sh 'pv=$(sent_as_now "$d")' 'pv=""' ;;
+	t_reroll_a_stacked_topic_after_a_fresh_apply) # a rebuilt tag stands on the topic below as it is now, not as it was sent
+		plant scripts/enroll.sh '				m=$SENT/$d/v$pv/series.mbox' '				m=""' ;;
+	t_reroll_a_stacked_topic+rangediff) # vN's range starts at the base, as b4 prep --compare-to's
+		plant scripts/reroll.sh 'kgit range-diff "$(kgit rev-parse "refs/tags/$tag^{commit}~$k")' 'kgit range-diff "$(kgit rev-parse "refs/tags/$BASE_TAG^{commit}")' ;;
 	t_reroll_bad_input) # a version never sent is rerolled
 		plant scripts/reroll.sh 'die "topic $t: v$v was never sent' 'true "topic $t: v$v was never sent' ;;
 	t_trailers_from_a_fixture_thread) # the topics above are not restacked
@@ -121,7 +127,8 @@ mutant() {
 }
 
 # (TEST+NAME: a further defect for TEST, run only when named or here)
-ALL="$(grep -o '^t_[a-z0-9_]*' "$TOP/scripts/tests/posting.sh") t_send_real_sends_and_records+sender t_send_real_sends_and_records+reflect"
+ALL="$(grep -o '^t_[a-z0-9_]*' "$TOP/scripts/tests/posting.sh") t_send_real_sends_and_records+sender t_send_real_sends_and_records+reflect
+	t_reroll_a_stacked_topic+rangediff"
 [ $# -eq 0 ] || ALL="$*"
 caught=0 missed=0 env=0
 for t in $ALL; do

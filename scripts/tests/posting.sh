@@ -595,6 +595,56 @@ t_reroll_after_a_fresh_apply() {
 		grep -qE '^ *2: +[0-9a-f]+ ! +2: +[0-9a-f]+ drm/fixture: add a helper' "$c"
 }
 
+t_reroll_a_stacked_topic() {
+	make_adopted_series || return 1
+	fake_sendmail
+	send --yes alpha && send --yes gamma || { cat "$FIX/out"; return 1; }
+	local cid_a c=$COVERS/3-gamma.txt bad=0
+	cid_a=$(meta_get 1-alpha change-id)
+	# gamma gets a patch after review; alpha is as it was sent (b4 is at its v2)
+	add_patch 3-gamma "drm/fixture: a comment" edit_comment
+	"$S/reroll.sh" gamma >"$FIX/out" 2>&1 || { cat "$FIX/out"; return 1; }
+	# (both checks, each named in the log when it fails)
+	# the range-diff compares gamma's patches alone: alpha's are not "removed"
+	grep -qE '^ *1: +[0-9a-f]+ = +1: +[0-9a-f]+ drm/fixture: use the helper at init' "$c" &&
+		grep -qE '^ *-: +-+ > +2: +[0-9a-f]+ drm/fixture: a comment' "$c" &&
+		! grep -qE 'add a fixture driver|add a helper' "$c" || { echo "the range-diff:"; cat "$c"; bad=1; }
+	# alpha is recorded at v1, the version posted, not b4's next one
+	[ "$(meta_all 3-gamma prerequisite-change-id)" = "$cid_a:v1" ] ||
+		{ echo "prerequisites: $(meta_all 3-gamma prerequisite-change-id) (want $cid_a:v1)"; bad=1; }
+	[ $bad -eq 0 ] || return 1
+	# so v2 can be sent: a dry run, then for real
+	send --dry-run --out "$FIX/dry" gamma || { cat "$FIX/out"; return 1; }
+	sed -i '/^- EDITME/d; s/^Changes in v2:$/&\n- a comment in the header/' "$c"
+	send --yes gamma || { cat "$FIX/out"; return 1; }
+	grep -q "^prerequisite-change-id: $cid_a:v1\$" "$SENT/3-gamma/v2/series.mbox"
+}
+
+# a fresh clone of a stacked topic's records: gamma's tag is rebuilt on
+# alpha as it was sent (restore_sent's prerequisite path), not on alpha
+# as it is now, and the reroll compares gamma's own patches
+t_reroll_a_stacked_topic_after_a_fresh_apply() {
+	make_adopted_series || return 1
+	fake_sendmail
+	send --yes alpha && send --yes gamma || { cat "$FIX/out"; return 1; }
+	local cid_a cid_g tree r c=$COVERS/3-gamma.txt
+	cid_a=$(meta_get 1-alpha change-id)
+	cid_g=$(meta_get 3-gamma change-id)
+	tree=$(git -C "$KTREE" rev-parse "posting/gamma^{tree}")
+	# alpha changes after review (gamma restacked on it), then a fresh clone
+	change_helper || return 1
+	git -C "$KTREE" tag -d "sent/$cid_a-v1" "sent/$cid_g-v1" >/dev/null || return 1
+	git -C "$KTREE" config --remove-section branch.posting/alpha &&
+		git -C "$KTREE" config --remove-section branch.posting/gamma || return 1
+	for r in $(git -C "$KTREE" for-each-ref --format='%(refname)' refs/forseti/); do git -C "$KTREE" update-ref -d "$r"; done
+	"$S/apply.sh" >"$FIX/out" 2>&1 || { cat "$FIX/out"; return 1; }
+	[ "$(git -C "$KTREE" rev-parse "sent/$cid_g-v1^{tree}")" = "$tree" ] ||
+		{ echo "gamma's rebuilt tag is not gamma v1 as sent"; return 1; }
+	"$S/reroll.sh" gamma >"$FIX/out" 2>&1 || { cat "$FIX/out"; return 1; }
+	grep -qE '^ *1: +[0-9a-f]+ = +1: +[0-9a-f]+ drm/fixture: use the helper at init' "$c" &&
+		! grep -qE 'add a fixture driver|add a helper' "$c" || { echo "the range-diff:"; cat "$c"; return 1; }
+}
+
 t_reroll_bad_input() {
 	make_series || return 1
 	fails_with "unknown topic 'nosuch'" "$S/reroll.sh" nosuch || return 1
