@@ -21,6 +21,7 @@ help:
 	@echo 'make test-fresh       make tree and the tool-dependent tests in a clean Debian 12 root (root)'
 	@echo 'make selftest         the workbench scripts own tests only'
 	@echo 'make send TOPIC=t [DRY_RUN=1] [OUT=dir] [VERIFY=1] [YES=1]  mail a topic with b4 send'
+	@echo 'make send TOPIC=t RECORD=1  write sent/ for a version b4 sent when make send stopped before'
 	@echo 'make reroll TOPIC=t   vN+1 (b4 started it at send): range-diff against vN, deps as now'
 	@echo 'make trailers TOPIC=t [MBOX=thread.mbox]  review trailers in (b4 trailers -u), export'
 	@echo 'make adopt ID="Name <address>"  series/ authored and signed off by a real poster'
@@ -56,7 +57,7 @@ test:
 	@scripts/test.sh
 
 send:
-	@scripts/send.sh $(if $(filter 1 yes,$(DRY_RUN)),--dry-run) $(if $(OUT),--out "$(OUT)") $(if $(filter 1 yes,$(VERIFY)),--verify) $(if $(filter 1 yes,$(YES)),--yes) "$(TOPIC)"
+	@scripts/send.sh $(if $(filter 1 yes,$(RECORD)),--record) $(if $(filter 1 yes,$(DRY_RUN)),--dry-run) $(if $(OUT),--out "$(OUT)") $(if $(filter 1 yes,$(VERIFY)),--verify) $(if $(filter 1 yes,$(YES)),--yes) "$(TOPIC)"
 
 reroll:
 	@scripts/reroll.sh "$(TOPIC)"

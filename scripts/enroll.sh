@@ -12,7 +12,9 @@
 # The prerequisites are one "change-id: <id>:vN" per topic below (recorded
 # once, when the .meta has none; --deps records the topics below as they
 # are now: the version last sent when it is unchanged, else the one being
-# prepared) and "base-commit:" the base. make apply runs it.
+# prepared) and "base-commit:" the base. A topic whose version b4 sent
+# without a record in sent/ is refused (see send.sh --record). make apply
+# runs it.
 . "$(dirname "$0")/lib.sh"
 
 DEPS=0
@@ -165,13 +167,18 @@ for t in "${TS[@]}"; do
 		done
 		on_branch "$br" kb4 prep --enroll "$basebr" >"$BUILD/enroll.log" 2>&1 ||
 			{ cat "$BUILD/enroll.log" >&2; die "topic $t: b4 prep --enroll $basebr failed"; }
-		cid=$(kgit config --get "branch.$br.b4-tracking" | python3 -c 'import json,sys; print(json.load(sys.stdin)["series"]["change-id"])') ||
+		cid=$(kgit config --get "branch.$br.b4-tracking" | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["series"]["change-id"])') ||
 			die "topic $t: b4 prep --enroll left no change-id"
 		meta_write "$t" "$cid" "$(topic_version "$t")"
 		info "topic $t: b4 made the change-id $cid (recorded in $(meta_of "$t"): commit it)"
 	fi
 	v=$(topic_version "$t")
 	[[ $v =~ ^[1-9][0-9]*$ ]] || die "$(meta_of "$t"): version '$v' is not a number"
+	# b4 sent vN but sent/ has no record (send.sh stopped after b4): enrolled
+	# again from the .meta, b4 would be back at vN, and the next make send
+	# would post vN a second time
+	! sent_unrecorded "$t" ||
+		die "topic $t: v$v went out (b4's tag $(sent_tag "$t" "$v") or its history), but has no record in $SENT/$t/v$v: write it with make send RECORD=1 TOPIC=${t#*-} (scripts/send.sh --record), then commit sent/ and cover-letters/"
 	mapfile -t pre < <(meta_all "$t" prerequisite-change-id)
 	if [ $DEPS -eq 1 ] || [ ${#pre[@]} -eq 0 ]; then
 		pre=()

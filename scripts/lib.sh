@@ -839,6 +839,23 @@ sent_as_now() {
 	[ "$(series_pids "$1")" != "$(mbox_pids "$SENT/$1/v$last/series.mbox")" ] || printf '%s\n' "$last"
 }
 
+# sent_unrecorded TOPIC: b4 sent the version being prepared (its sent tag,
+# or that version in its history), but sent/ has no record of it: the send
+# stopped between b4 and the record.
+sent_unrecorded() {
+	local t=$1 v
+	v=$(topic_version "$t")
+	[ ! -e "$SENT/$t/v$v" ] || return 1
+	kgit rev-parse -q --verify "refs/tags/$(sent_tag "$t" "$v")" >/dev/null && return 0
+	kgit config --get "branch.$(topic_branch "$t").b4-tracking" 2>/dev/null |
+		/usr/bin/python3 -c 'import json, sys
+try:
+    h = json.load(sys.stdin)["series"].get("history", {})
+except Exception:
+    h = {}
+sys.exit(0 if "v" + sys.argv[1] in h else 1)' "$v"
+}
+
 # check_deps TOPIC: 'b4 prep --check-deps' on the topic's branch, against
 # the local archive (lore_up first); fails with b4's first complaint.
 check_deps() {

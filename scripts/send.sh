@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-only
 # usage: scripts/send.sh [--dry-run] [--out DIR] [--verify] [--yes] TOPIC
+#        scripts/send.sh --record TOPIC
 # Mail TOPIC with b4 send, from its b4-prep-enrolled branch (scripts/enroll.sh
 # brings the cover letter, change-id, version and prerequisites from
 # cover-letters/ first). b4 makes the mails: cover letter, base-commit,
@@ -16,6 +17,9 @@
 #              (build/send-src) at the base with the topics below, and build
 #              the touched folders for x86_64
 #   --yes      answer b4's question itself (for scripts)
+#   --record   write the record of a version b4 sent when this script
+#              stopped before it did (b4's tag and history, the mails the
+#              send made in build/send/<N-topic>-vN); sends nothing
 # A real send refuses an address ending in .invalid (poster, From:,
 # Signed-off-by:, MAINTAINERS), mails that b4 makes from another sender
 # than the poster or with .invalid Message-IDs, and a cover letter that
@@ -26,14 +30,15 @@
 # cover-letters/ (commit both).
 . "$(dirname "$0")/lib.sh"
 
-usage() { die "usage: scripts/send.sh [--dry-run] [--out DIR] [--verify] [--yes] TOPIC"; }
-DRY=0 OUT="" VERIFY=0 YES=0 TOPIC=""
+usage() { die "usage: scripts/send.sh [--dry-run] [--out DIR] [--verify] [--yes] TOPIC, or --record TOPIC"; }
+DRY=0 OUT="" VERIFY=0 YES=0 RECORD=0 TOPIC=""
 while [ $# -gt 0 ]; do
 	case $1 in
 	--dry-run) DRY=1 ;;
 	--out) [ $# -ge 2 ] || usage; OUT=$2; shift ;;
 	--verify) VERIFY=1 ;;
 	--yes) YES=1 ;;
+	--record) RECORD=1 ;;
 	-*) usage ;;
 	*) [ -z "$TOPIC" ] || usage; TOPIC=$1 ;;
 	esac
@@ -42,6 +47,8 @@ done
 [ -n "$TOPIC" ] || usage
 [ -z "$OUT" ] || [ $DRY -eq 1 ] || die "--out (OUT=) is for a dry run: add --dry-run (DRY_RUN=1)"
 [ -z "$OUT" ] || OUT=$(realpath -m "$OUT")
+[ $RECORD -eq 0 ] || { [ $DRY -eq 0 ] && [ $VERIFY -eq 0 ] && [ $YES -eq 0 ] && [ -z "$OUT" ]; } ||
+	die "--record (RECORD=1) takes the topic alone"
 
 need_ktree
 b4_setup
@@ -50,6 +57,84 @@ need_clean_ktree
 branch=$(topic_branch "$t")
 kgit rev-parse -q --verify "refs/heads/$branch" >/dev/null ||
 	die "topic $t: no branch '$branch' in $KTREE: run 'make apply' first"
+
+# record_sent: the record of vN in sent/<N-topic>/vN/: the mails as b4 made
+# them just before (their Message-IDs as b4 sent them: the template's
+# random part is the one b4 recorded), and one line per mail: number,
+# patch-id, Message-ID, subject.
+# (t, v, cid, base, parent, tip, branch, mbox, MAILS, work: the send's)
+record_sent() {
+	sent_cover=$(kgit config --get "branch.$branch.b4-tracking" |
+		/usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["series"]["history"]["v'"$v"'"][-1])') ||
+		die "topic $t v$v went out, but b4's tracking history has no v$v: write sent/ by hand from b4's sent tag $(sent_tag "$t" "$v")"
+	made_cover=$(sed -n 's/^Message-I[dD]: *<\(.*\)>/\1/p' "${MAILS[0]}" | head -n 1)
+	rec=$SENT/$t/v$v
+	mkdir -p "$rec"
+	/usr/bin/python3 - "$mbox" "$rec/series.mbox" "$made_cover" "$sent_cover" <<'PYEOF' ||
+import re, sys
+src, dst, made, sent = sys.argv[1:5]
+# <stable-vN-COUNTER-random@domain>: swap the stable and random parts
+m1 = re.match(r'^(.*-v\d+-)\d+(-[0-9a-f]+@.*)$', made)
+m2 = re.match(r'^(.*-v\d+-)\d+(-[0-9a-f]+@.*)$', sent)
+if not (m1 and m2):
+    # (a b4 whose Message-IDs look otherwise: a record with the
+    # Message-IDs of the mails made before would name mails never sent)
+    sys.exit("b4's Message-IDs <%s> (made) and <%s> (sent, b4's tracking history) are not "
+             "<...-vN-N-hex@domain>" % (made, sent))
+s = open(src).read()
+s = re.sub(re.escape(m1.group(1)) + r'(\d+)' + re.escape(m1.group(2)),
+           lambda m: m2.group(1) + m.group(1) + m2.group(2), s)
+open(dst, 'w').write(s)
+PYEOF
+		{ rm -rf "$rec"; die "topic $t v$v went out, but its record ($rec) cannot be written (above): write sent/ by hand from b4's sent tag $(sent_tag "$t" "$v")"; }
+	d=$(mktemp -d "$work/rec.XXXXXX")
+	git mailsplit --mboxrd -o"$d" "$rec/series.mbox" >/dev/null
+	# (00 is the cover letter; a single patch carries its cover letter itself)
+	{
+		i=0
+		for m in "$d"/*; do
+			pid=$(git patch-id --stable <"$m" | cut -d' ' -f1)
+			mid=$(sed -n 's/^Message-I[dD]: *//p' "$m" | head -n 1 | tr -d '<>')
+			subj=$(git mailinfo /dev/null /dev/null <"$m" | sed -n 's/^Subject: //p')
+			[ -z "$pid" ] || [ $i -gt 0 ] || i=1
+			printf '%02d\t%s\t%s\t%s\n' "$i" "${pid:--}" "$mid" "$subj"
+			i=$((i + 1))
+		done
+	} >"$rec/patches.tsv"
+	printf 'date: %s\nchange-id: %s\nbase-commit: %s\nsent-tag: %s\n' \
+		"$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$cid" "$base" "$(sent_tag "$t" "$v")" >"$rec/info"
+	kgit update-ref "$(posted_ref "$t" "$v")" "$tip"
+	kgit update-ref "$(posted_ref "$t" "$v")-base" "$parent"
+}
+
+# --record: b4 sent vN (its tag, its history), and this script stopped
+# before the record: write it from b4's tag and the mails the send made
+# (build/send/<N-topic>-vN, b4 send -o's, with b4's Message-ID template).
+if [ $RECORD -eq 1 ]; then
+	v=$(topic_version "$t")
+	cid=$(meta_get "$t" change-id)
+	tag=$(sent_tag "$t" "$v")
+	[ ! -e "$SENT/$t/v$v" ] || die "topic $t: v$v has its record already ($SENT/$t/v$v)"
+	sent_unrecorded "$t" && kgit rev-parse -q --verify "refs/tags/$tag" >/dev/null ||
+		die "topic $t: b4 has no sent tag $tag: v$v did not go out, nothing to record"
+	OUT=$BUILD/send/$t-v$v
+	mbox=$OUT/${t#*-}-v$v.mbox
+	[ -s "$mbox" ] || die "topic $t: the mails the send made ($mbox) are gone: write $SENT/$t/v$v by hand from b4's tag $tag"
+	mapfile -t MAILS < <(find "$OUT" -maxdepth 1 -type f ! -name '*.mbox' | sort)
+	tip=$(kgit rev-parse "refs/tags/$tag^{commit}")
+	n=$(mbox_pids "$mbox" | grep -c . || true)
+	[ "$n" -gt 0 ] && parent=$(kgit rev-parse -q --verify "$tip~$n") &&
+		[ "$(mbox_pids "$mbox")" = "$(format_patch --stdout "$parent..$tip" | git patch-id --stable | cut -d' ' -f1)" ] ||
+		die "topic $t: the mails in $OUT are not the patches b4 tagged as $tag (a later dry run?): write $SENT/$t/v$v by hand from the tag"
+	base=$(kgit rev-parse "refs/tags/$BASE_TAG^{commit}")
+	work=$(mktemp -d "${TMPDIR:-/tmp}/forseti-send.XXXXXX")
+	trap 'rm -rf "$work"' EXIT
+	record_sent
+	sync_from_b4 "$t"
+	info "topic $t: v$v recorded from b4's tag $tag and the mails in $OUT: $rec and $(meta_of "$t") (at v$(topic_version "$t"), as b4; commit them)"
+	exit 0
+fi
+
 parent=$(kgit rev-parse "$(parent_of_topic "$t")^{commit}")
 base=$(kgit rev-parse "refs/tags/$BASE_TAG^{commit}")
 tip=$(kgit rev-parse "refs/heads/$branch")
@@ -215,49 +300,7 @@ fi
 exec 3<&-
 grep -q '^Sent [0-9]* messages' "$work/send.log" || { cat "$work/send.log" >&2; die "b4 send sent nothing"; }
 
-# The record: the mails as b4 made them just before (their Message-IDs as
-# b4 sent them: the template's random part is the one b4 recorded), and one
-# line per mail: number, patch-id, Message-ID, subject.
-sent_cover=$(kgit config --get "branch.$branch.b4-tracking" |
-	python3 -c 'import json,sys; print(json.load(sys.stdin)["series"]["history"]["v'"$v"'"][-1])')
-made_cover=$(sed -n 's/^Message-I[dD]: *<\(.*\)>/\1/p' "${MAILS[0]}" | head -n 1)
-rec=$SENT/$t/v$v
-mkdir -p "$rec"
-python3 - "$mbox" "$rec/series.mbox" "$made_cover" "$sent_cover" <<'PYEOF' ||
-import re, sys
-src, dst, made, sent = sys.argv[1:5]
-# <stable-vN-COUNTER-random@domain>: swap the stable and random parts
-m1 = re.match(r'^(.*-v\d+-)\d+(-[0-9a-f]+@.*)$', made)
-m2 = re.match(r'^(.*-v\d+-)\d+(-[0-9a-f]+@.*)$', sent)
-if not (m1 and m2):
-    # (a b4 whose Message-IDs look otherwise: a record with the
-    # Message-IDs of the mails made before would name mails never sent)
-    sys.exit("b4's Message-IDs <%s> (made) and <%s> (sent, b4's tracking history) are not "
-             "<...-vN-N-hex@domain>" % (made, sent))
-s = open(src).read()
-s = re.sub(re.escape(m1.group(1)) + r'(\d+)' + re.escape(m1.group(2)),
-           lambda m: m2.group(1) + m.group(1) + m2.group(2), s)
-open(dst, 'w').write(s)
-PYEOF
-	{ rm -rf "$rec"; die "topic $t v$v went out, but its record ($rec) cannot be written (above): write sent/ by hand from b4's sent tag $(sent_tag "$t" "$v")"; }
-d=$(mktemp -d "$work/rec.XXXXXX")
-git mailsplit --mboxrd -o"$d" "$rec/series.mbox" >/dev/null
-# (00 is the cover letter; a single patch carries its cover letter itself)
-{
-	i=0
-	for m in "$d"/*; do
-		pid=$(git patch-id --stable <"$m" | cut -d' ' -f1)
-		mid=$(sed -n 's/^Message-I[dD]: *//p' "$m" | head -n 1 | tr -d '<>')
-		subj=$(git mailinfo /dev/null /dev/null <"$m" | sed -n 's/^Subject: //p')
-		[ -z "$pid" ] || [ $i -gt 0 ] || i=1
-		printf '%02d\t%s\t%s\t%s\n' "$i" "${pid:--}" "$mid" "$subj"
-		i=$((i + 1))
-	done
-} >"$rec/patches.tsv"
-printf 'date: %s\nchange-id: %s\nbase-commit: %s\nsent-tag: %s\n' \
-	"$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$cid" "$base" "$(sent_tag "$t" "$v")" >"$rec/info"
-kgit update-ref "$(posted_ref "$t" "$v")" "$tip"
-kgit update-ref "$(posted_ref "$t" "$v")-base" "$parent"
+record_sent
 # b4 tagged vN and started vN+1 (its changelog section): take it back
 sync_from_b4 "$t"
 info "topic $t v$v sent by b4; b4 started v$(topic_version "$t"); recorded in $rec and $(meta_of "$t") (commit them)"

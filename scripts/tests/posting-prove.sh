@@ -84,6 +84,8 @@ mutant() {
 		plant scripts/send.sh 'if ! on_branch "$branch" kb4 send <&3' 'if ! GIT_CONFIG_COUNT=2 GIT_CONFIG_KEY_1=sendemail.from GIT_CONFIG_VALUE_1="Other <other@example.org>" on_branch "$branch" kb4 send <&3' ;;
 	t_send_real_sends_and_records+reflect) # b4 delivers to the sender alone (its --reflect)
 		plant scripts/send.sh 'if ! on_branch "$branch" kb4 send <&3' 'if ! on_branch "$branch" kb4 send --reflect <&3' ;;
+	t_send_refuses_a_version_sent_but_not_recorded) # a version b4 sent without a record is enrolled (and sent) again
+		plant scripts/enroll.sh '! sent_unrecorded "$t" ||' 'true ||' ;;
 	t_reroll_records_range_diff) # a second reroll adds a second range-diff
 		plant scripts/reroll.sh '    body = body[:body.index(mark)]' '    pass' ;;
 	t_reroll_after_a_fresh_apply) # b4's sent tag is not rebuilt from sent/

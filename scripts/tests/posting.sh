@@ -546,6 +546,30 @@ t_send_real_sends_and_records() {
 	[ "$(mails)" -eq 3 ]
 }
 
+t_send_refuses_a_version_sent_but_not_recorded() {
+	make_adopted_series || return 1
+	fake_sendmail
+	cp "$COVERS/1-alpha.txt" "$COVERS/1-alpha.meta" "$FIX/"
+	send --yes alpha || { cat "$FIX/out"; return 1; }
+	# send.sh stopped after b4 sent v1 (b4 tagged it and started v2): no
+	# record, cover-letters/ as before the send
+	rm -rf "$SENT/1-alpha"
+	cp "$FIX/1-alpha.txt" "$FIX/1-alpha.meta" "$COVERS/"
+	fails_with "topic 1-alpha: v1 went out (b4's tag sent/$(meta_get 1-alpha change-id)-v1 .*has no record.*make send RECORD=1 TOPIC=alpha" \
+		"$S/send.sh" --yes alpha || return 1
+	[ "$(mails)" -eq 3 ] || return 1
+	# the record, from b4's tag and history and the mails the send made
+	"$S/send.sh" --record alpha >"$FIX/out" 2>&1 || { cat "$FIX/out"; return 1; }
+	[ "$(wc -l <"$SENT/1-alpha/v1/patches.tsv")" -eq 3 ] && [ "$(meta_get 1-alpha version)" = 2 ] &&
+		grep -q '^Changes in v2:$' "$COVERS/1-alpha.txt" || return 1
+	local mid
+	for mid in $(cut -f3 "$SENT/1-alpha/v1/patches.tsv"); do
+		grep -qi "^Message-Id: <$mid>" "$FIX"/outbox/*.eml || return 1
+	done
+	# recorded: the next send is v2's (refused: it says EDITME)
+	fails_with 'still says EDITME' "$S/send.sh" --yes alpha && [ "$(mails)" -eq 3 ]
+}
+
 # --- reroll --------------------------------------------------------------------
 t_reroll_records_range_diff() {
 	make_adopted_series || return 1
