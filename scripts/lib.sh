@@ -839,6 +839,23 @@ sent_as_now() {
 	[ "$(series_pids "$1")" != "$(mbox_pids "$SENT/$1/v$last/series.mbox")" ] || printf '%s\n' "$last"
 }
 
+# series_current TOPIC: series/<TOPIC> holds exactly what export.sh would
+# write from the topic's branch now (the same files, byte for byte).
+series_current() {
+	local t=$1 d p ok=0
+	d=$(mktemp -d "${TMPDIR:-/tmp}/forseti-series.XXXXXX")
+	if format_patch -q -o "$d" "$(parent_of_topic "$t")..refs/heads/$(topic_branch "$t")" >/dev/null &&
+		[ "$(ls "$d")" = "$(cd "$SERIES/$t" && ls -- *.patch 2>/dev/null)" ]; then
+		ok=1
+		for p in "$d"/*.patch; do
+			[ -e "$p" ] || break
+			cmp -s "$p" "$SERIES/$t/$(basename "$p")" || { ok=0; break; }
+		done
+	fi
+	rm -rf "$d"
+	[ $ok -eq 1 ]
+}
+
 # sent_unrecorded TOPIC: b4 sent the version being prepared (its sent tag,
 # or that version in its history), but sent/ has no record of it: the send
 # stopped between b4 and the record.

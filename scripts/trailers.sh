@@ -8,7 +8,8 @@
 # from lore by the topic's change-id. Trailers whose sender does not match
 # the name in them are left out, as b4 does, and listed. The topics above
 # are put back on top (their commits unchanged), then series/ is exported
-# (commit it).
+# (commit it); it refuses to start when any topic's series/ differs from
+# what its branch exports.
 . "$(dirname "$0")/lib.sh"
 
 [ $# -ge 1 ] && [ $# -le 2 ] && [ -n "$1" ] || die "usage: scripts/trailers.sh TOPIC [MBOX]"
@@ -24,6 +25,15 @@ need_clean_ktree
 br=$(topic_branch "$t")
 kgit rev-parse -q --verify "refs/heads/$br" >/dev/null || die "topic $t: no branch '$br' in $KTREE: run 'make apply' first"
 [ -n "$(patches_of "$t")" ] || die "topic $t has no patches: no trailers to take"
+# The export at the end rewrites series/ for every topic from its branch:
+# a topic whose series/ is not what its branch exports now (series/ pulled
+# or edited without make apply, a branch changed without make export)
+# would lose that silently.
+for d in $(topics); do
+	kgit rev-parse -q --verify "refs/heads/$(topic_branch "$d")" >/dev/null || continue
+	series_current "$d" ||
+		die "topic $d: $SERIES/$d is not what branch '$(topic_branch "$d")' exports, and make trailers exports every topic: run 'make apply' (series/ is newer) or 'make export' (the branch is) first"
+done
 "$TOP/scripts/enroll.sh" "$t" 2>"$BUILD/enroll.log" || { cat "$BUILD/enroll.log" >&2; exit 1; }
 
 old=$(kgit rev-parse "refs/heads/$br")

@@ -100,6 +100,8 @@ mutant() {
 		plant scripts/reroll.sh 'die "topic $t: v$v was never sent' 'true "topic $t: v$v was never sent' ;;
 	t_trailers_from_a_fixture_thread) # the topics above are not restacked
 		plant scripts/trailers.sh 'restack "$old" "$new" "$t"' 'true "$old" "$new" "$t"' ;;
+	t_trailers_refuse_when_series_differs_from_a_branch) # series/ is not compared with the branches
+		plant scripts/trailers.sh 'series_current "$d" ||' 'true ||' ;;
 	t_trailers_bad_input) # a missing MBOX is not named
 		plant scripts/trailers.sh '[ -f "$MBOX" ] || die' '[ -f "$MBOX" ] || true' ;;
 	t_adopt_rewrites_authorship_only) # MAINTAINERS' M: line is not rewritten

@@ -730,6 +730,20 @@ t_trailers_from_a_fixture_thread() {
 	"$S/trailers.sh" alpha "$FIX/thread.mbox" >"$FIX/out" 2>&1 && grep -q 'no new trailers' "$FIX/out"
 }
 
+t_trailers_refuse_when_series_differs_from_a_branch() {
+	make_series || return 1
+	# series/ of another topic changed without make apply (a pull, an
+	# edit): the export after b4 trailers would put the branch's back
+	local p
+	p=$(ls "$SERIES"/3-gamma/0001-*.patch)
+	sed -i 's/^This change exists only in the workbench.s own tests; it$/A reworded line, from a pull; it/' "$p"
+	grep -q '^A reworded line' "$p" || return 1
+	: >"$FIX/empty.mbox"
+	fails_with "topic 3-gamma: $SERIES/3-gamma is not what branch 'posting/gamma' exports.*make apply" \
+		"$S/trailers.sh" alpha "$FIX/empty.mbox" || return 1
+	grep -q '^A reworded line' "$p"
+}
+
 t_trailers_bad_input() {
 	make_series || return 1
 	fails_with "unknown topic 'nosuch'" "$S/trailers.sh" nosuch "$FIX/nothing" || return 1
