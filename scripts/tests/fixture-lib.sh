@@ -251,33 +251,34 @@ List of maintainers
 ===================
 
 The posting tests' miniature kernel tree: a few sections in the real
-format, for scripts/get_maintainer.pl.
+format, for scripts/get_maintainer.pl. Every address is example.org or
+.invalid: the tests' b4 sends must reach nobody.
 
 Maintainers List
 ----------------
 
 DRM DRIVER FOR ARM MALI CSF-BASED GPUS
 M:	Panthor Maintainer <panthor@example.org>
-L:	dri-devel@lists.freedesktop.org
+L:	dri-devel@lists.fixture.invalid
 S:	Supported
 F:	drivers/gpu/drm/panthor/
 
 DRM DRIVER FOR GENERIC EDP PANELS
 M:	Panel Maintainer <panel@example.org>
-L:	dri-devel@lists.freedesktop.org
+L:	dri-devel@lists.fixture.invalid
 S:	Maintained
 F:	drivers/gpu/drm/panel/panel-edp.c
 
 DRM DRIVERS
 M:	Drm Maintainer <drm@example.org>
-L:	dri-devel@lists.freedesktop.org
+L:	dri-devel@lists.fixture.invalid
 S:	Maintained
 F:	drivers/gpu/
 F:	include/drm/
 
 THE REST
 M:	Rest Maintainer <rest@example.org>
-L:	linux-kernel@vger.kernel.org
+L:	linux-kernel@lists.fixture.invalid
 S:	Buried alive in reporters
 F:	*
 F:	*/
@@ -294,4 +295,4 @@ M
 	printf '%s\n' "$MINI_TREE_VERSION" >"$dir/.git/forseti-mini"
 }
 # bumped when mini_kernel_tree changes what it makes
-MINI_TREE_VERSION=1
+MINI_TREE_VERSION=2

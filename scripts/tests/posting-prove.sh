@@ -84,6 +84,8 @@ mutant() {
 		plant scripts/send.sh 'if ! on_branch "$branch" kb4 send <&3' 'if ! GIT_CONFIG_COUNT=2 GIT_CONFIG_KEY_1=sendemail.from GIT_CONFIG_VALUE_1="Other <other@example.org>" on_branch "$branch" kb4 send <&3' ;;
 	t_send_real_sends_and_records+reflect) # b4 delivers to the sender alone (its --reflect)
 		plant scripts/send.sh 'if ! on_branch "$branch" kb4 send <&3' 'if ! on_branch "$branch" kb4 send --reflect <&3' ;;
+	t_send_real_sends_and_records+lists) # the miniature MAINTAINERS names a list outside the test domains
+		plant scripts/tests/fixture-lib.sh 'L:	linux-kernel@lists.fixture.invalid' 'L:	linux-kernel@lists.fixture.example' ;;
 	t_send_refuses_a_version_sent_but_not_recorded) # a version b4 sent without a record is enrolled (and sent) again
 		plant scripts/enroll.sh '! sent_unrecorded "$t" ||' 'true ||' ;;
 	t_reroll_records_range_diff) # a second reroll adds a second range-diff
@@ -132,7 +134,7 @@ mutant() {
 
 # (TEST+NAME: a further defect for TEST, run only when named or here)
 ALL="$(grep -o '^t_[a-z0-9_]*' "$TOP/scripts/tests/posting.sh") t_send_real_sends_and_records+sender t_send_real_sends_and_records+reflect
-	t_reroll_a_stacked_topic+rangediff"
+	t_send_real_sends_and_records+lists t_reroll_a_stacked_topic+rangediff"
 [ $# -eq 0 ] || ALL="$*"
 caught=0 missed=0 env=0
 for t in $ALL; do
