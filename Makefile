@@ -57,6 +57,7 @@ test:
 	@scripts/test.sh
 
 send:
+	$(if $(filter-out 0 1 yes no,$(RECORD) $(DRY_RUN) $(VERIFY) $(YES)),$(error make send: RECORD, DRY_RUN, VERIFY and YES take 1 or yes, 0 or no, not "$(filter-out 0 1 yes no,$(RECORD) $(DRY_RUN) $(VERIFY) $(YES))"))
 	@scripts/send.sh $(if $(filter 1 yes,$(RECORD)),--record) $(if $(filter 1 yes,$(DRY_RUN)),--dry-run) $(if $(OUT),--out "$(OUT)") $(if $(filter 1 yes,$(VERIFY)),--verify) $(if $(filter 1 yes,$(YES)),--yes) "$(TOPIC)"
 
 reroll:
