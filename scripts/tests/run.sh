@@ -68,6 +68,13 @@ git_only_base() {
 	git -C "$t" rev-parse -q --verify "refs/tags/$BASE_TAG" >/dev/null 2>&1 && return 0
 	rm -rf "$t"
 	git init -q "$t" || return 1
+	# the identity git am commits with: kernel-tree/'s (make tree gives it
+	# one when the machine has none, as on a fresh one)
+	git -C "$t" config user.name "$(git -C "$REAL_KTREE" config user.name)" &&
+		git -C "$t" config user.email "$(git -C "$REAL_KTREE" config user.email)" || {
+		echo "git_only_base: $REAL_KTREE has no user.name or user.email: run 'make tree'" >&2
+		return 1
+	}
 	for f in .gitattributes drivers/gpu/drm/Kconfig drivers/gpu/drm/Makefile MAINTAINERS; do
 		mkdir -p "$t/$(dirname "$f")"
 		git -C "$REAL_KTREE" show "refs/tags/$BASE_TAG:$f" >"$t/$f" || {
