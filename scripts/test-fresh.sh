@@ -167,7 +167,7 @@ done
 # a dry run that parses an address: --dump-aliases and --help start
 # without loading Mail::Address, which git send-email requires only then
 printf 'From 0000000000000000000000000000000000000000 Mon Sep 17 00:00:00 2001\nFrom: T <t@forseti.invalid>\nDate: Thu, 1 Jan 2026 00:00:00 +0000\nSubject: [PATCH] census\n\n---\n' >/tmp/census.patch
-check "git send-email parses an address (dry run)" sh -c 'cd /tmp && git send-email --dry-run --confirm=never --quiet --to=t@forseti.invalid --from="T <t@forseti.invalid>" --smtp-server=/bin/true /tmp/census.patch >/dev/null'
+check "git send-email parses an address (dry run)" sh -c 'cd /tmp && git -c user.name=T -c user.email=t@forseti.invalid send-email --dry-run --confirm=never --quiet --to=t@forseti.invalid --from="T <t@forseti.invalid>" --smtp-server=/bin/true /tmp/census.patch >/dev/null'
 check "perl Mail::Address (libmailtools-perl)" perl -MMail::Address -e 1
 # b4 is trixie's, unpacked by make tree into build/tools (not Debian 12's)
 check "b4 0.14.2 from trixie runs (build/tools/bin/b4)" sh -c 'v=$(build/tools/bin/b4 --version 2>&1) && [ "$v" = 0.14.2 ] || { echo "build/tools/bin/b4 --version: ${v:-nothing}"; false; }'
