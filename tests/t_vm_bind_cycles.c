@@ -21,16 +21,13 @@
  * machine, against a limit of 120 s per test; 4,000 keep every count the
  * thresholds below rely on, in 40 % of the binds.
  *
- * GPU page tables are counted where the drivers allocate them: through
- * io-pgtable's own allocator (SecPageTables in /proc/meminfo), or in
+ * GPU page tables are counted where the drivers allocate them: as
+ * secondary page tables (SecPageTables in /proc/meminfo: io-pgtable's own
+ * allocator, and forseti's, which counts its tables the same way), or in
  * panthor's slab cache (panthor-mmu-pt in /proc/slabinfo, after a shrink
  * that also empties KASAN's quarantine of it; the guest boots with
- * slab_nomerge, so the count is the cache's own). On panthor they must be
- * counted (some before the cycles: the firmware's VM has tables). forseti
- * allocates its tables with alloc_pages() since its VM rewrite, which
- * neither SecPageTables nor kmemleak sees: there a leak of destroyed VMs
- * is not visible to this test, and it says so by passing in part (exit 77,
- * "PASS vm_bind_cycles (partial: ...)") once everything else held.
+ * slab_nomerge, so the count is the cache's own). They must be counted
+ * before the cycles already: the firmware's VM has tables.
  */
 #include <sys/mman.h>
 #include <time.h>
@@ -118,7 +115,6 @@ static void settle(long *shmem, long *slab, long *pt)
 int main(void)
 {
 	int fd = open_render();
-	bool forseti = is_forseti(fd);
 	uint32_t vm = vm_create(fd), bo = bo_create(fd, BO_SIZE, 0, 0);
 	long shmem0, slab0, shmem1, slab1, pt0, pt1;
 	struct timespec t0, t1;
@@ -145,11 +141,8 @@ int main(void)
 	 * VMs holding 1.1 MiB of their own each: a leak of one in five shows.
 	 */
 	CHECK(shmem1 - shmem0 <= 1024, "Shmem grew by %ld kB", shmem1 - shmem0);
-	/*
-	 * 25 destroyed VMs of some 35 page-table pages each: a leak of 3 shows.
-	 * Only forseti may have its tables counted nowhere (see the top).
-	 */
-	CHECK(pt0 > 0 || forseti,
+	/* 25 destroyed VMs of some 35 page-table pages each: a leak of 3 shows. */
+	CHECK(pt0 > 0,
 	      "GPU page tables: none counted before the cycles (SecPageTables and panthor-mmu-pt are 0): the measurement is broken");
 	CHECK(pt1 - pt0 <= 100, "GPU page tables grew by %ld pages", pt1 - pt0);
 	/* As in bo_cycles: KASAN's quarantine holds up to 1/32 of memory. */
@@ -160,8 +153,6 @@ int main(void)
 	bo_close(fd, bo);
 	vm_destroy(fd, vm);
 	close(fd);
-	if (!pt0 && !pt1)
-		PARTIAL("GPU page tables not counted: forseti's are neither in SecPageTables nor in panthor-mmu-pt");
 	printf("ok\n");
 	return 0;
 }
