@@ -98,6 +98,11 @@ struct msim_as {
 	u64 stall_vpn, stall_va;
 	/* Counters for the debugfs view (lock_stalls: accesses that stalled). */
 	u64 tlb_hits, tlb_misses, tlb_flushes, cmds_dropped, lock_stalls;
+	/*
+	 * Accesses made while an UPDATE to a translating configuration was in
+	 * progress (a protocol violation).
+	 */
+	u64 update_accesses;
 };
 
 struct msim_call {
@@ -178,6 +183,7 @@ struct msim_knobs {
 	bool pwr_stall;
 	unsigned int budget;
 	unsigned int as_busy_us;
+	bool as_done_on_read;
 };
 
 extern struct msim_knobs msim_knobs;

@@ -21,6 +21,13 @@
  *   before it stalls like a hung GPU.
  * - as_busy_us: how long an AS command keeps AS_ACTIVE set (it takes
  *   effect when it completes; a command written meanwhile is dropped).
+ * - as_done_on_read (on by default): an AS command whose time has passed
+ *   completes only when the driver reads AS_STATUS. Hardware completes
+ *   it on its own, so a driver that does not wait for a command races
+ *   with it there and may win; here it loses every time: the command has
+ *   not taken effect when the driver goes on, and the next command is
+ *   dropped. A driver that waits, by polling AS_STATUS as it must, sees
+ *   no difference.
  */
 #include <linux/moduleparam.h>
 
@@ -29,6 +36,7 @@
 struct msim_knobs msim_knobs = {
 	.budget = 100000,
 	.as_busy_us = 50,
+	.as_done_on_read = true,
 };
 
 module_param_named(fw_hang, msim_knobs.fw_hang, bool, 0644);
@@ -45,3 +53,5 @@ module_param_named(budget, msim_knobs.budget, uint, 0644);
 MODULE_PARM_DESC(budget, "Instructions a stream may run without retiring a ring entry");
 module_param_named(as_busy_us, msim_knobs.as_busy_us, uint, 0644);
 MODULE_PARM_DESC(as_busy_us, "Microseconds an AS command keeps AS_ACTIVE set");
+module_param_named(as_done_on_read, msim_knobs.as_done_on_read, bool, 0644);
+MODULE_PARM_DESC(as_done_on_read, "An AS command completes only when AS_STATUS is read after its time");

@@ -7,7 +7,19 @@
  * hardware: AS_STATUS reads AS_ACTIVE for as_busy_us after a command is
  * written, and the command takes effect only when it completes; a command
  * written while another is in progress is dropped, and said so in the log
- * ("protocol violation"), so a driver that does not wait is caught.
+ * ("protocol violation"), so a driver that does not wait is caught. An
+ * access of a command stream or of the MCU to an address space whose
+ * UPDATE to a translating configuration (tables in 4K mode) has not
+ * completed is a protocol violation too: the driver started work on an
+ * address space before it was set up (the access translates with the
+ * configuration from before the UPDATE). An UPDATE that switches an
+ * address space off may meet accesses: a driver disables the address space
+ * of a faulting VM while other streams still run on it. With the
+ * as_done_on_read knob (on unless a test turns it off), a command
+ * completes only when the driver reads AS_STATUS after its time has
+ * passed, so that a driver that does not wait for a command is caught
+ * every time, not when it happens to lose the race: a job it starts
+ * right after an UPDATE it did not wait for always makes that access.
  *
  * Each address space has a TLB (MSIM_TLB_ENTRIES 4 KiB translations in
  * MSIM_TLB_SETS sets of MSIM_TLB_WAYS, least recently used replaced, the
@@ -100,12 +112,15 @@ static void lock_region(u64 lockaddr, u64 *start, u64 *end)
 
 /*
  * Complete the command in progress once its time has passed: this is when
- * it takes effect. Called with s->lock held before anything reads or uses
- * the address space's state.
+ * it takes effect. With as_done_on_read, only the driver's read of
+ * AS_STATUS (@status_read) completes it. Called with s->lock held before
+ * anything reads or uses the address space's state.
  */
-static void as_settle(struct msim_as *as)
+static void as_settle(struct msim_as *as, bool status_read)
 {
 	if (!as->busy_cmd || ktime_get_ns() < as->busy_until)
+		return;
+	if (msim_knobs.as_done_on_read && !status_read)
 		return;
 	switch (as->busy_cmd) {
 	case MSIM_AS_CMD_UPDATE:
@@ -200,7 +215,7 @@ bool msim_mmu_read(struct msim *s, u32 offset, u32 *val)
 		*val = as->faultstatus;
 		return true;
 	case MSIM_AS_STATUS:
-		as_settle(as);
+		as_settle(as, true);
 		*val = as->busy_cmd ? MSIM_AS_STATUS_ACTIVE : 0;
 		return true;
 	}
@@ -223,7 +238,7 @@ bool msim_mmu_write(struct msim *s, u32 offset, u32 val)
 	}
 	if (reg != MSIM_AS_COMMAND)
 		return false;
-	as_settle(as);
+	as_settle(as, false);
 	switch (val) {
 	case MSIM_AS_CMD_NOP:
 		break;
@@ -243,7 +258,8 @@ bool msim_mmu_write(struct msim *s, u32 offset, u32 val)
 		as->cmd_lockaddr = as->lockaddr;
 		as->busy_cmd = val;
 		as->busy_until = ktime_get_ns() + msim_knobs.as_busy_us * NSEC_PER_USEC;
-		as_settle(as);	/* as_busy_us = 0: at once */
+		if (!msim_knobs.as_busy_us)
+			as_settle(as, true);	/* at once */
 		break;
 	default:
 		/* the driver meant something; hardware would ignore it */
@@ -297,7 +313,13 @@ static void *msim_translate(struct msim *s, int asn, u64 va, bool write, u32 *co
 
 	lockdep_assert_held(&s->lock);
 
-	as_settle(as);
+	as_settle(as, false);
+	if (as->busy_cmd == MSIM_AS_CMD_UPDATE &&
+	    (as->cmd_transcfg & MSIM_TRANSCFG_MODE_MASK) == MSIM_TRANSCFG_MODE_4K) {
+		as->update_accesses++;
+		pr_warn_ratelimited("mali_sim: protocol violation: AS%d: accessed at 0x%llx while an UPDATE that sets it up is in progress (the driver did not wait for it): translated as before it\n",
+				    asn, va);
+	}
 	table = as->live_transtab;
 	cfg = as->live_transcfg;
 	if ((cfg & MSIM_TRANSCFG_MODE_MASK) != MSIM_TRANSCFG_MODE_4K) {
@@ -490,10 +512,10 @@ static int msim_mmu_show(struct seq_file *m, void *unused)
 	for (i = 0; i < MSIM_NUM_AS; i++) {
 		struct msim_as *as = &s->as[i];
 
-		as_settle(as);
-		seq_printf(m, "AS%d: tlb hits %llu misses %llu flushes %llu, accesses stalled on a locked region %llu, commands dropped %llu, locked [0x%llx, 0x%llx)%s\n",
+		as_settle(as, false);
+		seq_printf(m, "AS%d: tlb hits %llu misses %llu flushes %llu, accesses stalled on a locked region %llu, commands dropped %llu, accesses during an UPDATE %llu, locked [0x%llx, 0x%llx)%s\n",
 			   i, as->tlb_hits, as->tlb_misses, as->tlb_flushes,
-			   as->lock_stalls, as->cmds_dropped, as->lock_start, as->lock_end,
+			   as->lock_stalls, as->cmds_dropped, as->update_accesses, as->lock_start, as->lock_end,
 			   as->busy_cmd ? ", active" : "");
 	}
 	spin_unlock_irqrestore(&s->lock, flags);
@@ -519,7 +541,7 @@ static int msim_tlb_show(struct seq_file *m, void *unused)
 	for (i = 0; i < MSIM_NUM_AS; i++) {
 		struct msim_as *as = &s->as[i];
 
-		as_settle(as);
+		as_settle(as, false);
 		for (set = 0; set < MSIM_TLB_SETS; set++) {
 			struct msim_tlb_entry *e = &as->tlb[set * MSIM_TLB_WAYS];
 			u64 last = U64_MAX;

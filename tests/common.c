@@ -490,7 +490,8 @@ const char *job_read_why(const struct job_ctx *j, int r)
 bool sim_tlb_holds(uint64_t va, unsigned int *in_set)
 {
 	const char *path = "/sys/kernel/debug/mali_sim/tlb";
-	unsigned int sets = 0, ways = 0, n[8][SIM_TLB_SETS] = { { 0 } }, set;
+	unsigned int n[SIM_NUM_AS][SIM_TLB_SETS] = { { 0 } };
+	unsigned int sets = 0, ways = 0, set;
 	unsigned int want = SIM_TLB_SET(va);
 	unsigned long long eva, pa;
 	int as, held = -1;
@@ -506,7 +507,7 @@ bool sim_tlb_holds(uint64_t va, unsigned int *in_set)
 	      SIM_TLB_SETS, SIM_TLB_WAYS);
 	while (fgets(line, sizeof(line), f)) {
 		CHECK(sscanf(line, "AS%d set %u va 0x%llx pa 0x%llx", &as, &set, &eva, &pa) == 4 &&
-		      as >= 0 && as < 8 && set < SIM_TLB_SETS, "%s: cannot parse \"%s\"", path, line);
+		      as >= 0 && as < SIM_NUM_AS && set < SIM_TLB_SETS, "%s: cannot parse \"%s\"", path, line);
 		CHECK(set == SIM_TLB_SET((uint64_t)eva),
 		      "%s: va 0x%llx in set %u, but SIM_TLB_SET() says %u", path, eva, set,
 		      (unsigned int)SIM_TLB_SET((uint64_t)eva));
@@ -517,7 +518,7 @@ bool sim_tlb_holds(uint64_t va, unsigned int *in_set)
 	CHECK(!ferror(f), "reading %s failed: read error", path);
 	fclose(f);
 	*in_set = 0;
-	for (as = 1; as < 8; as++)
+	for (as = 1; as < SIM_NUM_AS; as++)
 		if (held == as || (held < 0 && n[as][want] > *in_set))
 			*in_set = n[as][want];
 	return held > 0;

@@ -164,6 +164,7 @@ uint64_t cs_raw(unsigned int opcode, uint64_t payload);
  * translations per address space, a page's set its page number folded 6
  * bits at a time. sim_tlb_holds() checks these against mali_sim/tlb.
  */
+#define SIM_NUM_AS	8	/* the simulator's address spaces (MSIM_NUM_AS) */
 #define SIM_TLB_SETS	64
 #define SIM_TLB_WAYS	4
 #define SIM_TLB_SET(va)							\

@@ -18,7 +18,8 @@
  * 2 MiB mapping must leave every other page mapped and the page itself
  * faulting, with the job's fence signalled (on UML the 2 MiB mapping is
  * made of 4 KiB pages: without transparent huge pages shmem gives no 2 MiB
- * folio, so no driver maps a block there; tests/sim-model checks the split
+ * folio, so normally no driver maps a block there: a run of contiguous,
+ * aligned pages could still be; tests/sim-model checks the split
  * of a block in the simulator). Before each such unmap the
  * simulator's TLB (debugfs mali_sim/tlb) must hold the page, in a set with
  * room for the read job's own pages, or the check says it is blind. A
@@ -26,10 +27,14 @@
  * is reported as such, never as data read. Before forseti's groups topic
  * has landed, GROUP_CREATE may only answer EOPNOTSUPP (not implemented
  * yet); the test then passes in part (exit 77) and says so. The
- * simulator's AS commands take a millisecond here (as_busy_us), so that a
- * driver that does not wait for one to complete is caught (the command it
- * writes next is dropped, and the simulator reports a protocol violation
- * in the kernel log).
+ * simulator's AS commands take a millisecond here (as_busy_us), and
+ * complete only when the driver reads AS_STATUS (as_done_on_read), so that
+ * a driver that does not wait for one to complete is caught: a read job
+ * that starts on an address space whose UPDATE has not completed is
+ * killed by a fault (and the simulator reports a protocol violation in
+ * the kernel log), one that runs before a bind's UNLOCK has completed
+ * reads translations that should be gone, and a command written while
+ * another is in progress is dropped (a protocol violation too).
  */
 #include <sys/mman.h>
 
@@ -140,7 +145,9 @@ static void gpu_expect_fault(struct job_ctx *j, uint64_t va, const char *what)
  * Before @va is unmapped: the GPU's TLB holds it (the job just run read
  * it), in a set that the job's own pages, all touched by that job, did not
  * fill, so that the read after the unmap still finds it cached unless the
- * driver flushed it. Else the check after the unmap is blind: say so.
+ * driver flushed it, as long as at most one page that this job did not
+ * touch enters its set meanwhile (a full set has no room for even that
+ * one). Else the check after the unmap is blind: say so.
  */
 static void tlb_precondition(uint64_t va, const char *what)
 {

@@ -11,7 +11,8 @@
 # caught only by its own failure text (MUST below): a test's own CHECK
 # message; or, for a kernel-log mutant (KLOG below), a "FAIL kernel-log"
 # line and the report it must cause anywhere in the run's reports (not only
-# the first, which a WARNING or lockdep splat may precede); a test that was
+# the first, which a WARNING or lockdep splat may precede); for a mutant of
+# BOTH (below), its test's failure and its kernel-log report; a test that was
 # not run ("(not run: ...", "(no result: ...") or timed out catches nothing.
 # Exit status 0 only when the control run passed and every mutant is caught.
 #
@@ -72,8 +73,14 @@ declare -A MUST=(
 # "FAIL kernel-log" line.
 declare -A KLOG=(
 	[no-wait]="mali_sim: protocol violation: AS[0-9]+: command [0-9]+ written while"
+	[no-wait-after]="mali_sim: protocol violation: AS[0-9]+: accessed at 0x[0-9a-f]+ while an UPDATE that sets it up is in progress"
 	[bad-as-cmd]="mali_sim: protocol violation: unknown AS command"
 	[close-keeps-vms]="unreferenced object"
+)
+# mutant: caught only when both its MUST failure and its KLOG report are
+# there (a MUST that another fault could also cause, pinned to its cause).
+declare -A BOTH=(
+	[no-wait-after]=1
 )
 ORDER=(skip-unlock no-wait no-wait-after bad-as-cmd unmap-no-flush unmap-no-lock remap-unmaps-all sync-after-map
        vm-leak pt-uncounted fault-unreported no-rotation close-keeps-vms
@@ -128,7 +135,16 @@ for m in "${ORDER[@]}"; do
 	restore
 	# Results only; a test that did not run catches nothing.
 	grep -E '^(PASS|FAIL|SKIP) ' "$log" | grep -v -E '\((not run|no result)' >"$log.results" || true
-	if [ -n "${MUST[$m]}" ] && line=$(grep -m1 -E "${MUST[$m]}" "$log.results"); then
+	if [ -n "${BOTH[$m]:-}" ]; then
+		if line=$(grep -m1 -E "${MUST[$m]}" "$log.results") &&
+		   grep -q '^FAIL kernel-log ' "$log.results" &&
+		   report=$(grep -a -m1 -E "${KLOG[$m]}" "$log.reports"); then
+			echo "CAUGHT $m: $line; the report: $(printf '%s' "$report" | tr -d '\r')"
+		else
+			echo "MISSED $m (its test's failure and its kernel-log report are both needed): $(grep -E '^(PASS|FAIL) |passed,|failed' "$log" | tr '\n' ';')"
+			missed=$((missed + 1))
+		fi
+	elif [ -n "${MUST[$m]}" ] && line=$(grep -m1 -E "${MUST[$m]}" "$log.results"); then
 		echo "CAUGHT $m: $line"
 	elif [ -n "${KLOG[$m]:-}" ] && line=$(grep -m1 '^FAIL kernel-log ' "$log.results") &&
 	     report=$(grep -a -m1 -E "${KLOG[$m]}" "$log.reports"); then

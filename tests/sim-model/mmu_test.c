@@ -14,7 +14,12 @@
  * the first pages of aligned buffers do not evict each other; a full set
  * replaces its least recently used translation; a 2 MiB block split into
  * pages in one locked region keeps its other pages readable and faults on
- * the hole only after the unlock.
+ * the hole only after the unlock. All of that with commands that complete
+ * on time (as_done_on_read off); then, with it on (the simulator's
+ * default), a command completes only when AS_STATUS is read after its
+ * time: an UPDATE not waited for has not taken effect, an access meanwhile
+ * is counted (not during an UPDATE that switches the address space off),
+ * and a command written next without a wait is dropped.
  * One line per check that fails, then "PASS"/"FAIL: N failures", then
  * "N passed, N failed" (checks) for make test.
  */
@@ -419,13 +424,67 @@ int main(void)
 		command(MSIM_AS_CMD_UNLOCK);
 		EXPECT(gpu_read(v + 2 * PAGE_SIZE) == 202, "after the split a kept page reads 0x%x",
 		       gpu_read(v + 2 * PAGE_SIZE));
-		EXPECT(gpu_read(v + PAGE_SIZE) == 201, "after the split a cached kept page reads 0x%x",
+		EXPECT(gpu_read(v + PAGE_SIZE) == 201,
+		       "after the split a kept page (cached before the unlock dropped it) reads 0x%x",
 		       gpu_read(v + PAGE_SIZE));
 		EXPECT(gpu_read(v + hole * PAGE_SIZE) == (0xdead0000 | MSIM_EXC_TRANSLATION(3)),
 		       "after the split the hole reads 0x%x", gpu_read(v + hole * PAGE_SIZE));
 		sim.irq[MSIM_IRQ_MMU].rawstat = 0;
 		sim.as[1].faultstatus = 0;
 		command(MSIM_AS_CMD_UPDATE);
+	}
+
+	/*
+	 * as_done_on_read (the simulator's default): a command whose time has
+	 * passed completes only when AS_STATUS is read, so a driver that does
+	 * not wait is caught every time. Until then the UPDATE has not taken
+	 * effect (an access translates as before it, and is counted), and a
+	 * command written next is dropped.
+	 */
+	{
+		const u64 v = 0x9000000;
+		u64 root2 = new_table(), dropped, during;
+
+		EXPECT(!active(), "the last command is still active");
+		dropped = sim.as[1].cmds_dropped;
+		during = sim.as[1].update_accesses;
+		msim_knobs.as_done_on_read = true;
+		set_page(v, page(50));
+		reg_write(MSIM_AS_TRANSTAB, lower_32_bits(root2));
+		reg_write(MSIM_AS_COMMAND, MSIM_AS_CMD_UPDATE);
+		model_now_ns += 60000;
+		EXPECT(gpu_read(v) == 50, "an UPDATE not waited for took effect: 0x%x", gpu_read(v));
+		EXPECT(sim.as[1].update_accesses == during + 1,
+		       "an access during an UPDATE was counted %llu times",
+		       sim.as[1].update_accesses - during);
+		reg_write(MSIM_AS_COMMAND, MSIM_AS_CMD_UPDATE);
+		EXPECT(sim.as[1].cmds_dropped == dropped + 1,
+		       "a command written after one not waited for was not dropped");
+		EXPECT(!active(), "AS_STATUS read after as_busy_us: still active");
+		EXPECT(gpu_read(v) == (0xdead0000 | MSIM_EXC_TRANSLATION(0)),
+		       "the UPDATE waited for did not take effect: 0x%x", gpu_read(v));
+		EXPECT(sim.as[1].update_accesses == during + 1, "an access after the UPDATE was counted");
+		/* polled too early, it is still in progress */
+		reg_write(MSIM_AS_TRANSTAB, lower_32_bits(root));
+		reg_write(MSIM_AS_COMMAND, MSIM_AS_CMD_UPDATE);
+		EXPECT(active(), "AS_ACTIVE clear before as_busy_us");
+		model_now_ns += 60000;
+		EXPECT(!active(), "AS_STATUS read after as_busy_us: still active");
+		EXPECT(gpu_read(v) == 50, "the UPDATE back did not take effect: 0x%x", gpu_read(v));
+		/* an UPDATE that switches the AS off may meet accesses */
+		reg_write(MSIM_AS_TRANSCFG, MSIM_TRANSCFG_MODE_UNMAPPED);
+		reg_write(MSIM_AS_COMMAND, MSIM_AS_CMD_UPDATE);
+		gpu_read(v);
+		EXPECT(sim.as[1].update_accesses == during + 1,
+		       "an access during an UPDATE that switches the AS off was counted");
+		model_now_ns += 60000;
+		EXPECT(!active(), "AS_STATUS read after as_busy_us: still active");
+		reg_write(MSIM_AS_TRANSCFG, MSIM_TRANSCFG_MODE_4K);
+		command(MSIM_AS_CMD_UPDATE);
+		EXPECT(!active(), "AS_STATUS read after as_busy_us: still active");
+		sim.irq[MSIM_IRQ_MMU].rawstat = 0;
+		sim.as[1].faultstatus = 0;
+		msim_knobs.as_done_on_read = false;
 	}
 
 	if (fails)
