@@ -5,6 +5,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -56,12 +57,19 @@ void knob_set(const char *name, const char *value)
 
 const char *gpu_sysfs(void)
 {
-	return "/sys/bus/platform/devices/100000000.gpu";
+	const char *gpu = getenv("SIMGPU");
+	struct stat st;
+
+	CHECK(gpu && *gpu, "SIMGPU is not set: guest-init.sh names the simulated GPU's device");
+	CHECK(!stat(gpu, &st), "the simulated GPU is not at %s (SIMGPU): %s", gpu, strerror(errno));
+	return gpu;
 }
 
 void dev_name(char *buf, size_t len)
 {
-	snprintf(buf, len, "100000000.gpu");
+	const char *gpu = gpu_sysfs(), *slash = strrchr(gpu, '/');
+
+	snprintf(buf, len, "%s", slash ? slash + 1 : gpu);
 }
 
 int open_render(void)

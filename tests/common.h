@@ -180,7 +180,10 @@ bool sim_tlb_holds(uint64_t va, unsigned int *in_set);
 
 /* Simulator fault knobs: /sys/module/mali_sim/parameters/<name>. */
 void knob_set(const char *name, const char *value);
-/* The GPU's platform device directory in sysfs. */
+/*
+ * The GPU's platform device directory in sysfs ($SIMGPU, which guest-init.sh
+ * sets): fails the test when it is not set or not there.
+ */
 const char *gpu_sysfs(void);
 int read_file(const char *path, char *buf, size_t len);
 int write_file(const char *path, const char *val);

@@ -28,6 +28,9 @@
 
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin
 export SIMRUN SIMMODS SIMDRIVER SIMLANDED SIMTOPICS SIMKUNIT
+# The simulated GPU's device (sim/mali-sim.dts), for the tests too
+# (common.c's gpu_sysfs()): one place that names it.
+export SIMGPU=/sys/bus/platform/devices/100000000.gpu
 
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
@@ -77,16 +80,30 @@ else
 	if [ ! -e /dev/dri/renderD128 ]; then
 		echo "SIMTEST: FAIL driver-load $SIMDRIVER loaded, but no render node after 10 s: $(dmesg | grep -i -E "$SIMDRIVER|mali|probe" | tail -n 1)"
 		loaded=0
+	elif [ ! -r "$SIMGPU/power/control" ]; then
+		echo "SIMTEST: FAIL driver-load no $SIMGPU/power/control: the tests look for the GPU there (sim/mali-sim.dts moved it?)"
+		loaded=0
 	else
 		echo "SIMTEST: PASS driver-load"
 	fi
 fi
 
+# The GPU's runtime PM setting as the driver's probe left it: each test
+# starts from it, and one that leaves it changed fails (a re-probe that
+# forbids runtime suspend, or a test that stopped keeping the GPU powered
+# without giving the setting back); it is given back after the last test
+# too, before the unload, the KUnit suites and the leak scan.
+pm=$SIMGPU/power/control
+pm0=
+if [ $loaded = 1 ] && ! pm0=$(cat "$pm"); then
+	echo "SIMTEST: FAIL harness cannot read $pm"
+	loaded=0
+fi
+
 # Every test starts from a well-behaved simulator, whatever the one before
-# left armed, and a GPU that may runtime-suspend.
+# left armed, and from the runtime PM setting the driver's probe left.
 reset_knobs() {
-	pm=/sys/bus/platform/devices/100000000.gpu/power/control
-	[ ! -e $pm ] || echo auto >$pm
+	[ -z "$pm0" ] || echo "$pm0" >"$pm"
 	k=/sys/module/mali_sim/parameters
 	[ -d $k ] || return 0
 	echo N >$k/fw_hang
@@ -96,6 +113,7 @@ reset_knobs() {
 	echo N >$k/pwr_stall
 	echo 100000 >$k/budget
 	echo 50 >$k/as_busy_us
+	echo Y >$k/as_done_on_read
 }
 
 # Each test's output is kept in the run directory.
@@ -108,7 +126,10 @@ for t in $tests; do
 	timeout -k 5 "${SIMTESTTIMEOUT:-300}" "$SIMRUN/bin/$t" >"$out" 2>&1
 	rc=$?
 	sed 's/^/  | /' "$out"
-	if [ $rc -eq 0 ]; then
+	pmnow=$( [ -z "$pm0" ] || cat "$pm" 2>/dev/null || echo "(unreadable)")
+	if [ "$pmnow" != "$pm0" ] && { [ $rc -eq 0 ] || [ $rc -eq 77 ]; }; then
+		echo "SIMTEST: FAIL $t left the GPU's power/control at $pmnow (the driver's probe left $pm0)"
+	elif [ $rc -eq 0 ]; then
 		echo "SIMTEST: PASS $t"
 	elif [ $rc -eq 77 ] && grep -q '^PARTIAL: .' "$out"; then
 		echo "SIMTEST: PASS $t (partial: $(sed -n 's/^PARTIAL: //p' "$out" | tail -n 1))"
@@ -120,6 +141,8 @@ for t in $tests; do
 		echo "SIMTEST: FAIL $t $(grep -v '^#' "$out" | tail -n 1)"
 	fi
 done
+
+reset_knobs
 
 # Unload the driver: teardown must be clean too.
 if grep -q "^$SIMDRIVER " /proc/modules; then

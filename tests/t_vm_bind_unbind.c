@@ -170,7 +170,7 @@ static void gpu_checks(int fd)
 	static const unsigned int pages[] = { 0, 1, HOLE - 1, HOLE, HOLE + 1, 511 };
 	uint32_t want[16];
 	struct job_ctx j, h;
-	char ctl[256];
+	char ctl[256], pm0[32];
 	unsigned int i;
 	int r;
 
@@ -192,10 +192,12 @@ static void gpu_checks(int fd)
 	 * 50 ms autosuspend, a loaded machine's gaps between the read jobs are
 	 * enough, and the unmap checks would see a fault whether or not the
 	 * driver flushed (tlb_precondition() caught it). Keep the GPU powered
-	 * until the checks are done; guest-init sets "auto" again before the
-	 * next test, should this one stop on the way.
+	 * until the checks are done, then give the setting back (guest-init
+	 * gives it back before the next test, should this one stop on the
+	 * way, and fails a test that passes without giving it back).
 	 */
 	snprintf(ctl, sizeof(ctl), "%s/power/control", gpu_sysfs());
+	CHECK(!read_file(ctl, pm0, sizeof(pm0)), "cannot read %s", ctl);
 	CHECK(!write_file(ctl, "on"), "cannot keep the GPU powered: %s", ctl);
 	job_init(&j, fd);
 
@@ -255,7 +257,7 @@ static void gpu_checks(int fd)
 	bo_close(fd, b);
 	bo_close(fd, big);
 	job_fini(&j);
-	CHECK(!write_file(ctl, "auto"), "cannot let the GPU runtime-suspend again: %s", ctl);
+	CHECK(!write_file(ctl, pm0), "cannot give %s back its value %s", ctl, pm0);
 }
 
 int main(void)
