@@ -54,6 +54,9 @@
 #   no-reset          a reset is never scheduled: a firmware hang is
 #                     noticed but not recovered from (fw_hang_reset)
 #   probe-fails       the module loads, its probe fails (driver-load)
+#   pm-forbidden      the probe forbids runtime suspend (power/control "on"):
+#                     runtime_suspend_resume, which guest-init no longer
+#                     hides by writing "auto" before each test
 set -euo pipefail
 
 [ $# -ge 2 ] || { sed -n '/^# Usage/,/^# Mutants/p' "$0" | sed '$d' >&2; exit 2; }
@@ -355,6 +358,18 @@ NEW
 OLD
 )" "$(cat <<'NEW'
 			/* MUTANT fault-unreported: nor here */
+NEW
+)"
+		;;
+	pm-forbidden)
+		edit "$d/panthor_device.c" "$(cat <<'OLD'
+	pm_runtime_set_autosuspend_delay(ptdev->base.dev, 50);
+	pm_runtime_use_autosuspend(ptdev->base.dev);
+OLD
+)" "$(cat <<'NEW'
+	pm_runtime_set_autosuspend_delay(ptdev->base.dev, 50);
+	pm_runtime_use_autosuspend(ptdev->base.dev);
+	pm_runtime_forbid(ptdev->base.dev); /* MUTANT pm-forbidden */
 NEW
 )"
 		;;

@@ -49,6 +49,7 @@ declare -A TESTS=(
 	[timeout-ignored]="job_hang_timeout"
 	[no-reset]="fw_hang_reset"
 	[probe-fails]="query_gpu_info"
+	[pm-forbidden]="runtime_suspend_resume"
 )
 declare -A MUST=(
 	[skip-unlock]="$(own vm_bind_unbind 'BO [AB] mapped')"
@@ -67,6 +68,7 @@ declare -A MUST=(
 	[timeout-ignored]="$(own job_hang_timeout '')"
 	[no-reset]="$(own fw_hang_reset 'no GPU reset')"
 	[probe-fails]="^FAIL driver-load \\(panthor loaded, but no render node"
+	[pm-forbidden]="$(own runtime_suspend_resume 'idle GPU did not runtime-suspend')"
 )
 # mutant: the kernel-log report (an extended regular expression over the
 # report lines, $SIM_DIR/run-panthor/reports.txt) that must come with a
@@ -84,7 +86,7 @@ declare -A BOTH=(
 )
 ORDER=(skip-unlock no-wait no-wait-after bad-as-cmd unmap-no-flush unmap-no-lock remap-unmaps-all sync-after-map
        vm-leak pt-uncounted fault-unreported no-rotation close-keeps-vms
-       timeout-ignored no-reset probe-fails)
+       timeout-ignored no-reset probe-fails pm-forbidden)
 [ $# -eq 0 ] || ORDER=("$@")
 for m in "${ORDER[@]}"; do
 	[ -n "${TESTS[$m]:-}" ] || { echo "prove.sh: unknown mutant $m" >&2; exit 2; }
