@@ -19,13 +19,14 @@
 #                     (vm_bind_unbind, and kernel-log: mali_sim protocol
 #                     violation)
 #   no-wait-after     each AS command waits for the one before it, but not
-#                     for itself: a job starts on an address space whose
-#                     UPDATE has not completed (the simulator completes a
-#                     command only when AS_STATUS is read: its read of a
-#                     mapped page is killed by a fault), or reads
-#                     translations that a bind's last UNLOCK has not dropped
-#                     yet (vm_bind_unbind, and kernel-log: mali_sim protocol
-#                     violation, an access during an UPDATE)
+#                     for itself: the simulator completes a command only
+#                     when AS_STATUS is read, so the MCU boots on an address
+#                     space whose UPDATE has not completed and the probe
+#                     fails (driver-load; before that, a job started on such
+#                     an address space, or read translations that a bind's
+#                     last UNLOCK had not dropped yet: vm_bind_unbind), and
+#                     kernel-log: mali_sim protocol violation, an access
+#                     during an UPDATE that sets the address space up
 #   bad-as-cmd        the unlock is written as an AS command the GPU does not
 #                     know (vm_bind_unbind, and kernel-log: mali_sim protocol
 #                     violation: unknown AS command)
