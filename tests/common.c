@@ -18,6 +18,14 @@ void msleep(unsigned int ms)
 	nanosleep(&ts, NULL);
 }
 
+long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 int read_file(const char *path, char *buf, size_t len)
 {
 	int fd = open(path, O_RDONLY);

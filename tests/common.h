@@ -188,6 +188,8 @@ const char *gpu_sysfs(void);
 int read_file(const char *path, char *buf, size_t len);
 int write_file(const char *path, const char *val);
 void msleep(unsigned int ms);
+/* CLOCK_MONOTONIC in milliseconds. */
+long now_ms(void);
 long meminfo_kb(const char *key);
 
 #endif

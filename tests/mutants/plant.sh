@@ -58,6 +58,23 @@
 #   pm-forbidden      the probe forbids runtime suspend (power/control "on"):
 #                     runtime_suspend_resume, which guest-init no longer
 #                     hides by writing "auto" before each test
+#   timeline-no-point a job's signal of a timeline syncobj point replaces the
+#                     syncobj's fence instead of adding the point: the chain
+#                     of points is lost (job_timeline_syncobjs)
+#   priority-ignored  every group is scheduled as LOW, whatever priority it
+#                     was created with (group_priorities)
+#   job-leak          a finished job's own allocation is never freed (its
+#                     references are still dropped): job_submit_cycles'
+#                     Slab check (kmemleak reports it too)
+#   fence-leak        a finished job's done fence (a 64-byte dma_fence) is
+#                     never put: the smallest per-job leak job_submit_cycles'
+#                     Slab check must still see
+#   destroy-no-tick   GROUP_DESTROY (and so a file's close) of a group on a
+#                     CSG slot does not kick the scheduler: its jobs end only
+#                     when something else ticks, here the running job's 5 s
+#                     timeout (group_teardown_busy)
+#   ro-writable       MAP_READONLY is ignored: a read-only mapping is
+#                     writable (job_fault_readonly)
 set -euo pipefail
 
 [ $# -ge 2 ] || { sed -n '/^# Usage/,/^# Mutants/p' "$0" | sed '$d' >&2; exit 2; }
@@ -371,6 +388,86 @@ OLD
 	pm_runtime_set_autosuspend_delay(ptdev->base.dev, 50);
 	pm_runtime_use_autosuspend(ptdev->base.dev);
 	pm_runtime_forbid(ptdev->base.dev); /* MUTANT pm-forbidden */
+NEW
+)"
+		;;
+	timeline-no-point)
+		edit "$d/panthor_drv.c" "$(cat <<'OLD'
+		if (sig_sync->chain) {
+			drm_syncobj_add_point(sig_sync->syncobj, sig_sync->chain,
+					      sig_sync->fence, sig_sync->point);
+			sig_sync->chain = NULL;
+		} else {
+OLD
+)" "$(cat <<'NEW'
+		if (sig_sync->chain) {
+			/* MUTANT timeline-no-point: the point is not added */
+			drm_syncobj_replace_fence(sig_sync->syncobj, sig_sync->fence);
+		} else {
+NEW
+)"
+		;;
+	priority-ignored)
+		edit "$d/panthor_sched.c" "$(cat <<'OLD'
+	group->priority = group_args->priority;
+OLD
+)" "$(cat <<'NEW'
+	group->priority = PANTHOR_CSG_PRIORITY_LOW; /* MUTANT priority-ignored */
+NEW
+)"
+		;;
+	job-leak)
+		edit "$d/panthor_sched.c" "$(cat <<'OLD'
+	group_put(job->group);
+
+	kfree(job);
+}
+OLD
+)" "$(cat <<'NEW'
+	group_put(job->group);
+
+	/* MUTANT job-leak: no kfree(job) */
+}
+NEW
+)"
+		;;
+	fence-leak)
+		edit "$d/panthor_sched.c" "$(cat <<'OLD'
+	if (dma_fence_was_initialized(job->done_fence))
+		dma_fence_put(job->done_fence);
+	else
+OLD
+)" "$(cat <<'NEW'
+	if (dma_fence_was_initialized(job->done_fence)) {
+		/* MUTANT fence-leak: no dma_fence_put() */
+	} else
+NEW
+)"
+		;;
+	destroy-no-tick)
+		edit "$d/panthor_sched.c" "$(cat <<'OLD'
+	group->destroyed = true;
+	if (group->csg_id >= 0) {
+		sched_queue_delayed_work(sched, tick, 0);
+	} else if (!atomic_read(&sched->reset.in_progress)) {
+OLD
+)" "$(cat <<'NEW'
+	group->destroyed = true;
+	if (group->csg_id >= 0) {
+		; /* MUTANT destroy-no-tick */
+	} else if (!atomic_read(&sched->reset.in_progress)) {
+NEW
+)"
+		;;
+	ro-writable)
+		edit "$d/panthor_mmu.c" "$(cat <<'OLD'
+	if (flags & DRM_PANTHOR_VM_BIND_OP_MAP_READONLY)
+		prot |= IOMMU_READ;
+	else
+		prot |= IOMMU_READ | IOMMU_WRITE;
+OLD
+)" "$(cat <<'NEW'
+	prot |= IOMMU_READ | IOMMU_WRITE; /* MUTANT ro-writable */
 NEW
 )"
 		;;

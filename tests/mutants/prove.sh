@@ -50,6 +50,12 @@ declare -A TESTS=(
 	[no-reset]="fw_hang_reset"
 	[probe-fails]="query_gpu_info"
 	[pm-forbidden]="runtime_suspend_resume"
+	[timeline-no-point]="job_timeline_syncobjs"
+	[priority-ignored]="group_priorities"
+	[job-leak]="job_submit_cycles"
+	[fence-leak]="job_submit_cycles"
+	[destroy-no-tick]="group_teardown_busy"
+	[ro-writable]="job_fault_readonly"
 )
 declare -A MUST=(
 	[skip-unlock]="$(own vm_bind_unbind 'BO [AB] mapped')"
@@ -69,6 +75,12 @@ declare -A MUST=(
 	[no-reset]="$(own fw_hang_reset 'no GPU reset')"
 	[probe-fails]="^FAIL driver-load \\(panthor loaded, but no render node"
 	[pm-forbidden]="$(own runtime_suspend_resume 'idle GPU did not runtime-suspend')"
+	[timeline-no-point]="$(own job_timeline_syncobjs '(submit waiting on point 5|payload|point [56] )')"
+	[priority-ignored]="$(own group_priorities 'the late group ran only after all')"
+	[job-leak]="$(own job_submit_cycles 'Slab grew')"
+	[fence-leak]="$(own job_submit_cycles 'Slab grew')"
+	[destroy-no-tick]="$(own group_teardown_busy '(destroy|close): the .* fence did not signal within')"
+	[ro-writable]="$(own job_fault_readonly '(store to a read-only mapping: the group|the read-only BO changed)')"
 )
 # mutant: the kernel-log report (an extended regular expression over the
 # report lines, $SIM_DIR/run-panthor/reports.txt) that must come with a
@@ -86,7 +98,9 @@ declare -A BOTH=(
 )
 ORDER=(skip-unlock no-wait no-wait-after bad-as-cmd unmap-no-flush unmap-no-lock remap-unmaps-all sync-after-map
        vm-leak pt-uncounted fault-unreported no-rotation close-keeps-vms
-       timeout-ignored no-reset probe-fails pm-forbidden)
+       timeout-ignored no-reset probe-fails pm-forbidden
+       timeline-no-point job-leak fence-leak destroy-no-tick ro-writable)
+# priority-ignored (group_priorities) waits until that test is in tests/topics.
 [ $# -eq 0 ] || ORDER=("$@")
 for m in "${ORDER[@]}"; do
 	[ -n "${TESTS[$m]:-}" ] || { echo "prove.sh: unknown mutant $m" >&2; exit 2; }
