@@ -2,6 +2,7 @@
 /*
  * common.c: helpers shared by the uAPI tests (see common.h).
  */
+#include <ctype.h>
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/mman.h>
@@ -600,6 +601,23 @@ uint64_t cs_sync_wait32(unsigned int addr_reg, unsigned int val_reg, bool gt)
 uint64_t cs_branch(int16_t offset, unsigned int cond, unsigned int reg)
 {
 	return cs_raw(22, ((uint64_t)reg << 40) | ((uint64_t)cond << 28) | (uint16_t)offset);
+}
+
+unsigned long long size_with_unit(const char *s, char **end)
+{
+	unsigned long long v = strtoull(s, end, 10);
+	char *p = *end;
+
+	while (isspace((unsigned char)*p))
+		p++;
+	if (!strncmp(p, "KiB", 3))
+		v <<= 10;
+	else if (!strncmp(p, "MiB", 3))
+		v <<= 20;
+	else if (!strncmp(p, "GiB", 3))
+		v <<= 30;
+	*end = p;
+	return v;
 }
 
 /* A "<key> <n> kB" line of /proc/meminfo. */

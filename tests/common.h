@@ -191,5 +191,7 @@ void msleep(unsigned int ms);
 /* CLOCK_MONOTONIC in milliseconds. */
 long now_ms(void);
 long meminfo_kb(const char *key);
+/* "<n> [KiB|MiB|GiB]" (fdinfo's sizes, leading blanks allowed) in bytes; @end past it. */
+unsigned long long size_with_unit(const char *s, char **end);
 
 #endif

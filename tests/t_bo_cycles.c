@@ -32,23 +32,13 @@ struct snap {
 static long long fdinfo_bytes(int fd, const char *key)
 {
 	char path[64], buf[8192], *p, *end;
-	long long v;
 
 	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
 	CHECK(!read_file(path, buf, sizeof(buf)), "cannot read %s", path);
 	p = strstr(buf, key);
 	if (!p)
 		return -1;
-	v = strtoll(p + strlen(key), &end, 10);
-	while (*end == ' ')
-		end++;
-	if (!strncmp(end, "KiB", 3))
-		v <<= 10;
-	else if (!strncmp(end, "MiB", 3))
-		v <<= 20;
-	else if (!strncmp(end, "GiB", 3))
-		v <<= 30;
-	return v;
+	return size_with_unit(p + strlen(key), &end);
 }
 
 static void snap(int fd, struct snap *s)

@@ -105,15 +105,7 @@ static void measure(int fd, struct mem *m)
 		CHECK(m->nkeys < MAX_KEYS, "too many memory keys in %s", path);
 		*colon = 0;
 		snprintf(m->key[m->nkeys], sizeof(m->key[0]), "%s", line);
-		v = strtoull(colon + 1, &end, 10);
-		while (isspace((unsigned char)*end))
-			end++;
-		if (!strncmp(end, "KiB", 3))
-			v <<= 10;
-		else if (!strncmp(end, "MiB", 3))
-			v <<= 20;
-		else if (!strncmp(end, "GiB", 3))
-			v <<= 30;
+		v = size_with_unit(colon + 1, &end);
 		m->bytes[m->nkeys++] = v;
 	}
 }
