@@ -11,7 +11,11 @@
 #   forseti  the head of the series; tests of topics that have not landed
 #            (a topic has landed when it and every topic before it has
 #            patches and is complete: ROADMAP does not say "planned" or
-#            "in progress") are reported as skipped, naming the topic
+#            "in progress") are reported as skipped, naming the topic;
+#            but the tests of a "<topic> (in progress):" line of
+#            tests/topics run as soon as that topic, the first not yet
+#            landed, has patches of its own (the topic then counts as
+#            landed for the guest's topic_landed())
 #
 # Prints one line per test (PASS name / FAIL name / SKIP name (topic X)) and
 # ends with "N passed, N failed, N skipped, N partial". A test that could
@@ -84,18 +88,29 @@ pkg-config --exists libdrm || die "libdrm development files missing: apt-get ins
 # --- which kernel ------------------------------------------------------------
 
 # TOPIC_OF test: the topic whose head must pass it (from tests/topics).
-declare -A TOPIC_OF
+# EARLY test: set for the tests of a "<topic> (in progress):" line, which
+# the topic's head must pass as soon as it has patches of its own.
+declare -A TOPIC_OF EARLY
 ALL_TESTS=()
 while read -r topic names; do
 	case "$topic" in '' | '#'*) continue ;; esac
+	early=
+	case "$names" in
+	"(in progress):"*) early=1 names=${names#"(in progress):"} ;;
+	esac
+	[ -n "$early" ] || [ "${topic%:}" != "$topic" ] ||
+		die "$TESTS/topics: \"$topic $names\": a line is \"<topic>: tests\" or \"<topic> (in progress): tests\""
 	for t in $names; do
 		TOPIC_OF[$t]=${topic%:}
+		EARLY[$t]=$early
 		ALL_TESTS+=("$t")
 	done
 done <"$TESTS/topics"
 
-# The topics that count as landed (all of them for panthor).
+# The topics that count as landed (all of them for panthor), and the
+# topic in progress whose patches so far are in the kernel, if any.
 LANDED=()
+PARTIAL=
 if [ -n "${SIM_REV:-}" ]; then
 	[ "$DRIVER" = forseti ] || die "SIM_REV is for the forseti lane"
 	[ -n "${SIM_LANDED:-}" ] || die "SIM_REV needs SIM_LANDED (the topics it counts as landed)"
@@ -117,10 +132,14 @@ else
 		br=refs/heads/$(topic_branch "$t")
 		kgit rev-parse -q --verify "$br" >/dev/null || break
 		[ "$(kgit rev-list --count "$(parent_of_topic "$t")..$br")" -gt 0 ] || break
-		# A topic with part of its patches (drm_jobqueue before the
-		# groups) is in the kernel, but its tests wait for the rest.
+		# A topic with part of its patches is in the kernel, but only
+		# its "(in progress)" tests run: the rest wait for the others.
 		case $(roadmap_state "$t") in
-		planned | "in progress" | "") break ;;
+		planned | "in progress" | "")
+			PARTIAL=$t
+			REV=$br
+			break
+			;;
 		esac
 		LANDED+=("$t")
 		REV=$br
@@ -136,6 +155,20 @@ is_landed() {
 	local t
 	for t in "${LANDED[@]}"; do [ "$t" = "$1" ] && return 0; done
 	return 1
+}
+
+# A topic in progress that has "(in progress)" tests counts as landed for
+# the guest's tests (topic_landed()): what those tests need is in. Of its
+# tests, only those run.
+for t in "${ALL_TESTS[@]}"; do
+	if [ -n "$PARTIAL" ] && [ "${TOPIC_OF[$t]}" = "$PARTIAL" ] && [ -n "${EARLY[$t]}" ]; then
+		LANDED+=("$PARTIAL")
+		break
+	fi
+done
+runs_here() {
+	is_landed "${TOPIC_OF[$1]}" || return 1
+	[ "${TOPIC_OF[$1]}" != "$PARTIAL" ] || [ -n "${EARLY[$1]}" ]
 }
 
 summary() {
@@ -317,7 +350,7 @@ declare -A WANTED IS_SELECTED
 for t in ${SIM_TESTS:-}; do WANTED[$t]=1; done
 SELECTED=()
 for t in "${ALL_TESTS[@]}"; do
-	is_landed "${TOPIC_OF[$t]}" || continue
+	runs_here "$t" || continue
 	[ -z "${SIM_TESTS:-}" ] || [ -n "${WANTED[$t]:-}" ] || continue
 	SELECTED+=("$t")
 	IS_SELECTED[$t]=1
@@ -380,8 +413,12 @@ esac
 
 for t in "${ALL_TESTS[@]}"; do
 	topic=${TOPIC_OF[$t]}
-	if ! is_landed "$topic"; then
-		echo "SKIP $t (topic $topic)"
+	if ! runs_here "$t"; then
+		if is_landed "$topic"; then
+			echo "SKIP $t (topic $topic: in progress)"
+		else
+			echo "SKIP $t (topic $topic)"
+		fi
 		skip=$((skip + 1))
 		continue
 	fi
