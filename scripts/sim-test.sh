@@ -45,7 +45,9 @@
 # SIM_TESTS (space-separated subset of tests to run), SIM_MEM (guest memory,
 # default 768M), SIM_JOBS (make -j, default 2), SIM_FW_IFACE (firmware
 # interface version the simulated firmware presents, default 1.1.0; 4.1.0
-# takes panthor through its GLB_STATE paths).
+# takes panthor through its GLB_STATE paths), SIM_GUEST_ENV (NAME=value
+# words given to the guest's tests as environment variables, for their
+# long modes; see each test's header).
 #
 # Work in progress (a topic branch not yet in series/, in a helper's own
 # folders, so that several runs do not share a build):
@@ -106,6 +108,11 @@ while read -r topic names; do
 		ALL_TESTS+=("$t")
 	done
 done <"$TESTS/topics"
+# A name in SIM_TESTS that no line lists is a typo or a test not listed
+# yet: running the others and saying nothing would hide it.
+for t in ${SIM_TESTS:-}; do
+	[ -n "${TOPIC_OF[$t]:-}" ] || die "SIM_TESTS: no test '$t' in $TESTS/topics"
+done
 
 # The topics that count as landed (all of them for panthor), and the
 # topic in progress whose patches so far are in the kernel, if any.
@@ -366,20 +373,64 @@ if [ ${#KUNIT_MODS[@]} -gt 0 ]; then
 	KARGS+=(kunit.enable=1 "SIMKUNIT=$(IFS=,; echo "${KUNIT_MODS[*]}")")
 fi
 
+# SIM_GUEST_ENV: NAME=value words for the guest's kernel command line, which
+# its init and the tests get as environment variables (a test's long mode:
+# SIM_GUEST_ENV="JOB_THROUGHPUT_JOBS=10000"). The kernel takes a dotted or
+# known name as its own parameter, and gives init at most 32 variables, of
+# which the harness uses about ten; SIM* names are the harness's own.
+GUEST_ENV=()
+read -r -a words <<<"${SIM_GUEST_ENV:-}"
+[ ${#words[@]} -le 8 ] || die "SIM_GUEST_ENV: ${#words[@]} words: at most 8 (the kernel gives init at most 32 variables)"
+for w in "${words[@]}"; do
+	[[ $w =~ ^[A-Z][A-Z0-9_]*=[^[:space:]]*$ ]] ||
+		die "SIM_GUEST_ENV: '$w' is not NAME=value with NAME in capitals, digits and _"
+	[[ $w != SIM* ]] || die "SIM_GUEST_ENV: '$w': SIM* names are the harness's own"
+	GUEST_ENV+=("$w")
+done
+
 info "booting UML guest (timeout ${SIM_TIMEOUT}s)"
 start=$(date +%s)
 rc=0
-(ulimit -c 0; exec timeout -k 10 "$SIM_TIMEOUT" "$OUT/linux" mem="$SIM_MEM" \
+# The guest runs in a session of its own, so that it can be stopped with
+# every process it made. Once it printed "SIMTEST: DONE" its results are
+# all in the log and it only has to power off; under load, UML has been
+# seen to panic in that power-off instead (init killed by a SIGSEGV after
+# "reboot: Power down") and spin in printk until the timeout: such a guest
+# is stopped after POWEROFF_GRACE seconds, with a note.
+POWEROFF_GRACE=60
+# setsid forks, and $! is not the guest, when the caller leads its process
+# group: under job control.
+[[ $- != *m* ]] || die "run without job control (set +m): the guest's session needs it"
+setsid bash -c 'ulimit -c 0; exec "$@"' guest timeout -k 10 "$SIM_TIMEOUT" "$OUT/linux" mem="$SIM_MEM" \
 	root=/dev/root rootfstype=hostfs rootflags=/ rw \
 	dtb="$RUN/board.dtb" firmware_class.path="$RUN/fw" \
 	init="$TESTS/guest-init.sh" con=null con0=fd:0,fd:1 \
 	kmemleak=on slab_nomerge "${KARGS[@]}" \
 	SIMRUN="$RUN" SIMMODS="$MODS" SIMKVER="$KVER" SIMDRIVER="$DRIVER" \
 	SIMLANDED="$(IFS=,; echo "${LANDED[*]}")" SIMTOPICS="$(topics | paste -s -d ,)" \
-	SIMTESTTIMEOUT="$SIM_TEST_TIMEOUT" \
-	</dev/null >"$RUN/console.log" 2>&1) || rc=$?
+	SIMTESTTIMEOUT="$SIM_TEST_TIMEOUT" "${GUEST_ENV[@]}" \
+	</dev/null >"$RUN/console.log" 2>&1 &
+guest=$!
+# Stopped or interrupted, this script takes the guest with it.
+trap 'kill -KILL -- -"$guest" 2>/dev/null' EXIT
+trap 'exit 130' INT TERM
+done_at=
+stopped_after_done=
+while kill -0 "$guest" 2>/dev/null; do
+	if [ -z "$done_at" ] && grep -aqs '^SIMTEST: DONE' "$RUN/console.log"; then
+		done_at=$(date +%s)
+	elif [ -n "$done_at" ] && [ $(($(date +%s) - done_at)) -ge $POWEROFF_GRACE ]; then
+		info "the guest printed SIMTEST: DONE but did not power off within ${POWEROFF_GRACE}s: stopped (its results are complete; its log is read up to DONE)"
+		kill -KILL -- -"$guest" 2>/dev/null || true
+		stopped_after_done=1
+		break
+	fi
+	sleep 1
+done
+wait "$guest" 2>/dev/null || rc=$?
+trap - EXIT INT TERM
 info "guest finished in $(($(date +%s) - start))s (status $rc); log: $RUN/console.log"
-[ "$rc" = 124 ] || [ "$rc" = 137 ] && info "guest timed out after ${SIM_TIMEOUT}s"
+[ -z "$done_at" ] && { [ "$rc" = 124 ] || [ "$rc" = 137 ]; } && info "guest timed out after ${SIM_TIMEOUT}s"
 
 # --- results -------------------------------------------------------------------
 
@@ -480,7 +531,15 @@ done
 # breaking the simulated hardware's protocol (mali_sim says so). A log in
 # which no test ran vouches for nothing: it cannot pass.
 REPORTS='possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|WARNING: |BUG: |BUG at|KASAN|unreferenced object|Oops|Call Trace|Kernel panic|general protection|mali_sim: protocol violation'
-if grep -aE "$REPORTS" "$RUN/console.log" >"$RUN/reports.txt"; then
+# A guest stopped after DONE (see the boot) is read up to DONE, which comes
+# after the driver's unload and kmemleak's scan: what UML printed in its
+# failed power-off is not the driver's.
+if [ -n "$stopped_after_done" ]; then
+	sed '/^SIMTEST: DONE/q' "$RUN/console.log"
+else
+	cat "$RUN/console.log"
+fi | { grep -aE "$REPORTS" || true; } >"$RUN/reports.txt"
+if [ -s "$RUN/reports.txt" ]; then
 	echo "FAIL kernel-log ($(wc -l <"$RUN/reports.txt") report lines; first: $(head -n 1 "$RUN/reports.txt" | tr -d '\r'))"
 	fail=$((fail + 1))
 elif ! grep -aq '^SIMTEST: DONE' "$RUN/console.log"; then
