@@ -316,11 +316,11 @@ int group_create_ret(int fd, struct drm_panthor_group_create *gc,
 	return drmIoctl(fd, DRM_IOCTL_PANTHOR_GROUP_CREATE, gc) ? -errno : 0;
 }
 
-uint32_t group_create(int fd, uint32_t vm)
+struct drm_panthor_group_create group_args(int fd, uint32_t vm)
 {
 	struct drm_panthor_gpu_info gi = query_gpu_info(fd);
-	struct drm_panthor_queue_create q = { .priority = 0, .ringbuf_size = 0x4000 };
-	struct drm_panthor_group_create gc = {
+
+	return (struct drm_panthor_group_create){
 		.max_compute_cores = 1, .max_fragment_cores = 1, .max_tiler_cores = 1,
 		.priority = PANTHOR_GROUP_PRIORITY_MEDIUM,
 		.compute_core_mask = gi.shader_present,
@@ -328,6 +328,12 @@ uint32_t group_create(int fd, uint32_t vm)
 		.tiler_core_mask = gi.tiler_present,
 		.vm_id = vm,
 	};
+}
+
+uint32_t group_create(int fd, uint32_t vm)
+{
+	struct drm_panthor_queue_create q = { .priority = 0, .ringbuf_size = 0x4000 };
+	struct drm_panthor_group_create gc = group_args(fd, vm);
 	int r = group_create_ret(fd, &gc, &q, 1);
 
 	CHECK(!r, "GROUP_CREATE failed: %s", strerror(-r));

@@ -98,6 +98,8 @@ void *hold_objects(int fd, enum held *held);
 void use_objects(int fd, enum held held);
 void vm_unmap(int fd, uint32_t vm, uint64_t va, uint64_t size);
 
+/* GROUP_CREATE's arguments for a MEDIUM group of @vm on every core (no queues yet). */
+struct drm_panthor_group_create group_args(int fd, uint32_t vm);
 uint32_t group_create(int fd, uint32_t vm);
 int group_create_ret(int fd, struct drm_panthor_group_create *gc,
 		     struct drm_panthor_queue_create *q, uint32_t nq);

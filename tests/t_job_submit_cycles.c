@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * job_submit_cycles: many submits leave nothing behind. NJOBS jobs over 4
- * groups, in STRIDE interleaved syncobj chains (job i waits on job
- * i-STRIDE's out-syncobj, on another group, and signals its own; a small
+ * job_submit_cycles: many submits leave nothing behind. njobs jobs (1000,
+ * or JOB_SUBMIT_CYCLES_JOBS, see below) over 4 groups, in STRIDE
+ * interleaved syncobj chains (job i waits on job i-STRIDE's out-syncobj,
+ * on another group, and signals its own; a small
  * ring of syncobjs is reused): job i logs the counter it finds and adds
  * one to it, so job i must find more than job i-STRIDE did (the chains
- * held), and the counter must read NJOBS (every job ran);
+ * held), and the counter must read njobs (every job ran);
  * every batch's fences signal. After a warm-up round of one batch (the
  * caches a first batch of jobs in flight fills), the process's memory
  * (VmRSS), the file's fdinfo (every "*-memory" key: drm-total-,
@@ -26,7 +27,7 @@
  * In the guest at load 5-6 on 2 cores: 1000 jobs (and the warm-up's 250)
  * take 20 s; with one chain instead of three, 29 s (2000: 49 s).
  */
-#define NJOBS		1000
+#define DEFAULT_JOBS	1000
 #define WARMUP		BATCH	/* as many jobs in flight as a batch of the run */
 #define NGROUPS		4
 #define NSYNC		8
@@ -34,13 +35,22 @@
 #define BATCH		250
 #define JOB_BYTES	0x40		/* 6 instructions, padded */
 #define CMDS_VA		0x40000000ull
-#define CMDS_SIZE	0x40000ull	/* NJOBS * JOB_BYTES, rounded up */
 #define LOG		0x1000		/* byte offset of the log in data */
+/*
+ * The number of jobs: DEFAULT_JOBS, or JOB_SUBMIT_CYCLES_JOBS=<n> from the
+ * guest's command line (scripts/sim-test.sh's SIM_GUEST_ENV) for a long
+ * run.
+ */
+static unsigned int njobs = DEFAULT_JOBS;
+/* The command and data buffers' sizes for njobs (64 KiB multiples). */
+static uint64_t cmds_size, data_size;
+
 /*
  * Allowed growth. Measured in the guest (KASAN, kmemleak): unmodified
  * panthor -100 to +152 kB (over 1000 or 2000 jobs); a 128-byte fence
  * leaked per job (plant.sh's fence-leak) +2852 kB over 1000 jobs, the
- * whole job (job-leak) +3568 kB.
+ * whole job (job-leak) +3568 kB. The slack is absolute, whatever njobs:
+ * a long run is stricter per job.
  */
 #define SLAB_SLACK_KB	1024
 #define RSS_SLACK_KB	512
@@ -123,7 +133,7 @@ static void cycle(struct run *rn, unsigned int n, const char *what)
 	uint32_t g[NGROUPS];
 	unsigned int i, k;
 
-	memset(rn->data, 0, LOG + 4 * NJOBS);
+	memset(rn->data, 0, LOG + 4 * njobs);
 	for (k = 0; k < NGROUPS; k++)
 		g[k] = group_create(rn->fd, rn->vm);
 	for (i = 0; i < n; i++) {
@@ -158,22 +168,34 @@ int main(void)
 {
 	long start = now_ms();
 	struct run rn = { .fd = open_render() };
+	const char *env = getenv("JOB_SUBMIT_CYCLES_JOBS");
 	struct mem before, after;
 	unsigned int i, k;
 	bool grew = false;
 
+	if (env) {
+		char *end;
+		unsigned long n = strtoul(env, &end, 10);
+
+		CHECK(*env && !*end && n >= BATCH && n <= 100000,
+		      "JOB_SUBMIT_CYCLES_JOBS=%s: want %u to 100000 jobs", env, BATCH);
+		njobs = n;
+	}
+	cmds_size = ((uint64_t)njobs * JOB_BYTES + 0xffff) & ~0xffffull;
+	data_size = (LOG + 4ull * njobs + 0xffff) & ~0xffffull;
+
 	rn.vm = vm_create(rn.fd);
-	rn.cmd_bo = bo_create(rn.fd, CMDS_SIZE, 0, 0);
-	rn.data_bo = bo_create(rn.fd, BUF_SIZE, 0, 0);
-	rn.cmd = bo_mmap(rn.fd, rn.cmd_bo, CMDS_SIZE);
-	rn.data = bo_mmap(rn.fd, rn.data_bo, BUF_SIZE);
-	vm_map(rn.fd, rn.vm, rn.cmd_bo, CMDS_VA, CMDS_SIZE, 0);
-	vm_map(rn.fd, rn.vm, rn.data_bo, DATA_VA, BUF_SIZE, 0);
+	rn.cmd_bo = bo_create(rn.fd, cmds_size, 0, 0);
+	rn.data_bo = bo_create(rn.fd, data_size, 0, 0);
+	rn.cmd = bo_mmap(rn.fd, rn.cmd_bo, cmds_size);
+	rn.data = bo_mmap(rn.fd, rn.data_bo, data_size);
+	vm_map(rn.fd, rn.vm, rn.cmd_bo, CMDS_VA, cmds_size, 0);
+	vm_map(rn.fd, rn.vm, rn.data_bo, DATA_VA, data_size, 0);
 	for (i = 0; i < NSYNC; i++)
 		rn.sync[i] = syncobj_create(rn.fd);
-	CHECK(NJOBS * JOB_BYTES <= CMDS_SIZE && LOG + 4 * NJOBS <= BUF_SIZE, "buffers too small");
+	CHECK(njobs * JOB_BYTES <= cmds_size && LOG + 4 * njobs <= data_size, "buffers too small");
 	/* Job i: log[i] = counter; counter += 1. */
-	for (i = 0; i < NJOBS; i++) {
+	for (i = 0; i < njobs; i++) {
 		uint64_t *b = rn.cmd + i * JOB_BYTES / 8;
 
 		b[0] = cs_move48(0, DATA_VA);
@@ -186,10 +208,10 @@ int main(void)
 
 	cycle(&rn, WARMUP, "warm-up");
 	measure(rn.fd, &before);
-	cycle(&rn, NJOBS, "cycles");
+	cycle(&rn, njobs, "cycles");
 	measure(rn.fd, &after);
 
-	printf("%u jobs over %u groups: VmRSS %+ld kB, Slab %+ld kB (%ld -> %ld)\n", NJOBS, NGROUPS,
+	printf("%u jobs over %u groups: VmRSS %+ld kB, Slab %+ld kB (%ld -> %ld)\n", njobs, NGROUPS,
 	       after.rss_kb - before.rss_kb, after.slab_kb - before.slab_kb, before.slab_kb,
 	       after.slab_kb);
 	CHECK(before.nkeys > 0, "no *-memory keys in the file's fdinfo");
@@ -202,19 +224,19 @@ int main(void)
 		       after.bytes[k]);
 		grew |= after.bytes[k] > before.bytes[k];
 	}
-	CHECK(!grew, "the file's fdinfo memory grew over %u jobs (the groups are destroyed)", NJOBS);
+	CHECK(!grew, "the file's fdinfo memory grew over %u jobs (the groups are destroyed)", njobs);
 	CHECK(after.slab_kb - before.slab_kb <= SLAB_SLACK_KB,
 	      "Slab grew by %ld kB over %u jobs: a per-job object leaked?",
-	      after.slab_kb - before.slab_kb, NJOBS);
+	      after.slab_kb - before.slab_kb, njobs);
 	CHECK(after.rss_kb - before.rss_kb <= RSS_SLACK_KB, "VmRSS grew by %ld kB over %u jobs",
-	      after.rss_kb - before.rss_kb, NJOBS);
+	      after.rss_kb - before.rss_kb, njobs);
 
 	for (i = 0; i < NSYNC; i++)
 		drmSyncobjDestroy(rn.fd, rn.sync[i]);
-	vm_unmap(rn.fd, rn.vm, CMDS_VA, CMDS_SIZE);
-	vm_unmap(rn.fd, rn.vm, DATA_VA, BUF_SIZE);
-	munmap(rn.cmd, CMDS_SIZE);
-	munmap(rn.data, BUF_SIZE);
+	vm_unmap(rn.fd, rn.vm, CMDS_VA, cmds_size);
+	vm_unmap(rn.fd, rn.vm, DATA_VA, data_size);
+	munmap(rn.cmd, cmds_size);
+	munmap(rn.data, data_size);
 	bo_close(rn.fd, rn.cmd_bo);
 	bo_close(rn.fd, rn.data_bo);
 	vm_destroy(rn.fd, rn.vm);

@@ -75,6 +75,13 @@
 #                     timeout (group_teardown_busy)
 #   ro-writable       MAP_READONLY is ignored: a read-only mapping is
 #                     writable (job_fault_readonly)
+#   version-low       the driver reports uAPI 1.8 while it implements 1.9
+#                     (uapi_version: a working feature hidden from Mesa)
+#   sparse-refused    MAP_SPARSE, a 1.9 feature, is refused while the
+#                     driver reports 1.9 (uapi_version)
+#   batch-wait-lost   in a GROUP_SUBMIT of several queue submits, a wait on
+#                     a point that an earlier one signals is dropped
+#                     (job_submit_batch)
 set -euo pipefail
 
 [ $# -ge 2 ] || { sed -n '/^# Usage/,/^# Mutants/p' "$0" | sed '$d' >&2; exit 2; }
@@ -468,6 +475,41 @@ NEW
 OLD
 )" "$(cat <<'NEW'
 	prot |= IOMMU_READ | IOMMU_WRITE; /* MUTANT ro-writable */
+NEW
+)"
+		;;
+	version-low)
+		edit "$d/panthor_drv.c" "$(cat <<'OLD'
+	.major = 1,
+	.minor = 9,
+OLD
+)" "$(cat <<'NEW'
+	.major = 1,
+	.minor = 8, /* MUTANT version-low */
+NEW
+)"
+		;;
+	sparse-refused)
+		edit "$d/panthor_mmu.c" "$(cat <<'OLD'
+	/* uAPI mandates sparsely bound regions must not be executable. */
+	if (is_sparse && !(op->flags & DRM_PANTHOR_VM_BIND_OP_MAP_NOEXEC))
+		return -EINVAL;
+OLD
+)" "$(cat <<'NEW'
+	if (is_sparse) /* MUTANT sparse-refused */
+		return -EINVAL;
+NEW
+)"
+		;;
+	batch-wait-lost)
+		edit "$d/panthor_drv.c" "$(cat <<'OLD'
+		if (sig_sync) {
+			if (drm_WARN_ON(&ptdev->base, !sig_sync->fence))
+				return -EINVAL;
+OLD
+)" "$(cat <<'NEW'
+		if (sig_sync) {
+			continue; /* MUTANT batch-wait-lost */
 NEW
 )"
 		;;

@@ -56,6 +56,9 @@ declare -A TESTS=(
 	[fence-leak]="job_submit_cycles"
 	[destroy-no-tick]="group_teardown_busy"
 	[ro-writable]="job_fault_readonly"
+	[version-low]="uapi_version"
+	[sparse-refused]="uapi_version"
+	[batch-wait-lost]="job_submit_batch"
 )
 declare -A MUST=(
 	[skip-unlock]="$(own vm_bind_unbind 'BO [AB] mapped')"
@@ -81,6 +84,9 @@ declare -A MUST=(
 	[fence-leak]="$(own job_submit_cycles 'Slab grew')"
 	[destroy-no-tick]="$(own group_teardown_busy '(destroy|close): the .* fence did not signal within')"
 	[ro-writable]="$(own job_fault_readonly '(store to a read-only mapping: the group|the read-only BO changed)')"
+	[version-low]="$(own uapi_version 'implements every feature up to 1\.9, but reports 1\.8')"
+	[sparse-refused]="$(own uapi_version 'reports 1\.9, but a feature of 1\.9 is refused: DRM_IOCTL_PANTHOR_VM_BIND')"
+	[batch-wait-lost]="$(own job_submit_batch 'B copied 0: it did not wait for A')"
 )
 # mutant: the kernel-log report (an extended regular expression over the
 # report lines, $SIM_DIR/run-panthor/reports.txt) that must come with a
@@ -99,7 +105,8 @@ declare -A BOTH=(
 ORDER=(skip-unlock no-wait no-wait-after bad-as-cmd unmap-no-flush unmap-no-lock remap-unmaps-all sync-after-map
        vm-leak pt-uncounted fault-unreported no-rotation close-keeps-vms
        timeout-ignored no-reset probe-fails pm-forbidden
-       timeline-no-point job-leak fence-leak destroy-no-tick ro-writable)
+       timeline-no-point job-leak fence-leak destroy-no-tick ro-writable
+       version-low sparse-refused batch-wait-lost)
 # priority-ignored (group_priorities) waits until that test is in tests/topics.
 [ $# -eq 0 ] || ORDER=("$@")
 for m in "${ORDER[@]}"; do
