@@ -99,8 +99,7 @@ declare -A BOTH=(
 ORDER=(skip-unlock no-wait no-wait-after bad-as-cmd unmap-no-flush unmap-no-lock remap-unmaps-all sync-after-map
        vm-leak pt-uncounted fault-unreported no-rotation close-keeps-vms
        timeout-ignored no-reset probe-fails pm-forbidden
-       timeline-no-point job-leak fence-leak destroy-no-tick ro-writable)
-# priority-ignored (group_priorities) waits until that test is in tests/topics.
+       timeline-no-point priority-ignored job-leak fence-leak destroy-no-tick ro-writable)
 [ $# -eq 0 ] || ORDER=("$@")
 for m in "${ORDER[@]}"; do
 	[ -n "${TESTS[$m]:-}" ] || { echo "prove.sh: unknown mutant $m" >&2; exit 2; }
