@@ -163,9 +163,12 @@ struct msim {
 	u32 glb_version;
 
 	struct work_struct fw_work;
+	struct work_struct req_work;	/* a doorbell's answer, at high priority */
 	struct delayed_work poll_work;
 	struct mutex fw_lock;	/* serialises the firmware */
-	bool fw_kick;
+	bool fw_kick;		/* a doorbell rang that req_work has not answered */
+	u64 fw_kick_ns;		/* when it rang (ktime ns) */
+	int fw_next_group;	/* the group whose streams run first */
 
 	struct msim_csg csg[MSIM_NUM_CSG];
 
@@ -222,6 +225,7 @@ void msim_doorbell(struct msim *s, u32 id);
 void msim_mcu_reset(struct msim *s);
 void msim_fw_unhang(struct msim *s);
 void msim_fw_work(struct work_struct *work);
+void msim_req_work(struct work_struct *work);
 void msim_poll_work(struct work_struct *work);
 
 /* sim_cs.c */

@@ -255,6 +255,7 @@ static int __init msim_init(void)
 	spin_lock_init(&s->lock);
 	mutex_init(&s->fw_lock);
 	INIT_WORK(&s->fw_work, msim_fw_work);
+	INIT_WORK(&s->req_work, msim_req_work);
 	INIT_DELAYED_WORK(&s->poll_work, msim_poll_work);
 	msim_dev = s;
 	msim_gpu_reset(s);

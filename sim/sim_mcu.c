@@ -22,22 +22,51 @@
  * every started stream of a running group, and reports events on the JOB
  * interrupt (bit n for CSG n).
  *
+ * The MCU answers a request within microseconds however busy the streams
+ * keep the GPU, and a driver gives it little time (panthor 100 ms for a
+ * CSG request, then it resets the GPU). So a doorbell is answered by a
+ * work of its own, req_work, at high priority: it acknowledges every GLB,
+ * CSG and CS request and raises the interrupt for them, then queues
+ * fw_work, which answers the requests too and then runs the streams, a
+ * slice each (MSIM_SLICE instructions, in steps of MSIM_STEP), at normal
+ * priority. A doorbell ends fw_work's pass after the current step, and
+ * req_work waits for that step at most: not for the slices of every busy
+ * stream (eight spinning streams take 15-40 ms a pass on a loaded host,
+ * and kept CSG requests waiting up to 120 ms when a pass answered them
+ * only on its way through the groups). An answer that came more than
+ * 20 ms after its doorbell is logged ("the firmware answered a doorbell
+ * after N ms"): a driver's timeout that follows one is the host's doing
+ * (the guest had no CPU), not the driver's.
+ *
  * The "fw_hang" knob makes the running firmware stop answering until the
  * MCU is stopped or the GPU reset, as a crashed MCU would.
  */
 #include <linux/jiffies.h>
+#include <linux/ktime.h>
 #include <linux/mutex.h>
 #include <linux/workqueue.h>
 
 #include "sim.h"
 
 #define MSIM_SLICE	1024	/* instructions per stream per firmware pass */
+/*
+ * A stream runs its slice in steps of this many instructions, and stops
+ * early when a doorbell rang meanwhile: the firmware answers requests
+ * before it runs more of the streams (see msim_fw_work()).
+ */
+#define MSIM_STEP	64
 
 struct msim_fw_pass {
 	u32 job_irq;
 	bool again;	/* a stream has more to run right away */
 	bool poll;	/* a stream waits on memory or on time */
 };
+
+/* A doorbell rang that req_work has not answered yet. */
+static bool fw_kicked(struct msim *s)
+{
+	return READ_ONCE(s->fw_kick);
+}
 
 /* The firmware's view of its shared region (MCU address space 0). */
 static u32 fw_rd32(struct msim *s, u32 off)
@@ -134,8 +163,10 @@ bool msim_mcu_write(struct msim *s, u32 offset, u32 val)
 void msim_doorbell(struct msim *s, u32 id)
 {
 	/* Called with s->lock held: only kick the firmware. */
+	if (!s->fw_kick)
+		s->fw_kick_ns = ktime_get_ns();
 	s->fw_kick = true;
-	queue_work(system_unbound_wq, &s->fw_work);
+	queue_work(system_highpri_wq, &s->req_work);
 }
 
 void msim_poll_work(struct work_struct *work)
@@ -370,13 +401,18 @@ static void fw_cs_report_mmu_stall(struct msim *s, int g, int c, int asn, bool s
 		g, c, va, jiffies_to_msecs(jiffies - cs->mmu_stall_since), asn, start, end);
 }
 
-/* Run one stream; returns true when it is idle (empty ring or waiting). */
+/*
+ * Run one stream for up to a slice, in steps, stopping after the step in
+ * which a doorbell rang; returns true when it is idle (empty ring or
+ * waiting).
+ */
 static bool fw_run_cs(struct msim *s, int g, int c, int as, struct msim_fw_pass *p)
 {
 	struct msim_cs *cs = &s->csg[g].cs[c];
 	u32 in = MSIM_CS_INPUT(g, c);
 	struct msim_cs_ctx ctx = { .s = s, .as = as };
 	enum msim_cs_result r;
+	unsigned int left = MSIM_SLICE, n;
 	u64 ring_in, ring_out;
 
 	if (cs->fatal || cs->stalled)
@@ -389,7 +425,11 @@ static bool fw_run_cs(struct msim *s, int g, int c, int as, struct msim_fw_pass 
 	if (msim_mem_read(s, 0, ring_in + RING_IN_INSERT, &ctx.insert, 8))
 		return true;
 
-	r = msim_cs_run(&ctx, cs, MSIM_SLICE);
+	do {
+		n = min_t(unsigned int, left, MSIM_STEP);
+		r = msim_cs_run(&ctx, cs, n);
+		left -= n;
+	} while (r == MSIM_CS_YIELD && left && !cs->slow_until && !fw_kicked(s));
 
 	msim_mem_write(s, 0, ring_out + RING_OUT_EXTRACT, &cs->extract, 8);
 	{
@@ -499,15 +539,16 @@ static void fw_cs_start(struct msim *s, int g, int c, bool resume)
 
 /* --- command stream groups ------------------------------------------------------------ */
 
-static void fw_process_csg(struct msim *s, int g, int streams, struct msim_fw_pass *p)
+/* A group's requests, and its streams': answered before any stream runs. */
+static void fw_csg_requests(struct msim *s, int g, int streams, struct msim_fw_pass *p)
 {
 	struct msim_csg *csg = &s->csg[g];
 	u32 req = fw_rd32(s, MSIM_CSG_INPUT(g) + CSG_IN_REQ);
 	u32 ack = fw_rd32(s, MSIM_CSG_OUTPUT(g) + CSG_OUT_ACK);
 	u32 mask = fw_rd32(s, MSIM_CSG_INPUT(g) + CSG_IN_ACK_IRQ_MASK);
 	u32 new_ack = ack, db;
-	bool idle = true, resume = false;
-	int c, as;
+	bool resume = false;
+	int c;
 
 	if ((req ^ ack) & CSG_REQ_STATE_MASK) {
 		switch (req & CSG_REQ_STATE_MASK) {
@@ -571,14 +612,29 @@ static void fw_process_csg(struct msim *s, int g, int streams, struct msim_fw_pa
 	db = fw_rd32(s, MSIM_CSG_INPUT(g) + CSG_IN_DB_REQ);
 	if (db != fw_rd32(s, MSIM_CSG_OUTPUT(g) + CSG_OUT_DB_ACK))
 		fw_wr32(s, MSIM_CSG_OUTPUT(g) + CSG_OUT_DB_ACK, db);
+}
+
+/*
+ * Run a group's started streams, a slice each. Returns false when a
+ * doorbell cut that short (the group's idle state then stays as it was:
+ * not every stream ran). The first stream always runs a step, so that
+ * the streams make progress however often the host rings.
+ */
+static bool fw_csg_run(struct msim *s, int g, int streams, struct msim_fw_pass *p)
+{
+	struct msim_csg *csg = &s->csg[g];
+	bool idle = true;
+	int c, as;
 
 	if (!csg->running)
-		return;
+		return true;
 
 	as = fw_rd32(s, MSIM_CSG_INPUT(g) + CSG_IN_CONFIG) & 0xf;
 	for (c = 0; c < streams; c++) {
 		if (csg->cs[c].running && !fw_run_cs(s, g, c, as, p))
 			idle = false;
+		if (c + 1 < streams && fw_kicked(s))
+			return false;
 	}
 	if (idle && !csg->idle) {
 		csg->idle = true;
@@ -586,6 +642,75 @@ static void fw_process_csg(struct msim *s, int g, int streams, struct msim_fw_pa
 	} else if (!idle) {
 		csg->idle = false;
 	}
+	return true;
+}
+
+/*
+ * The firmware's answers: the global interface's requests, then every
+ * group's and its streams', and the interrupt for them. Returns false when
+ * the MCU halted. Fills in each group's number of streams.
+ */
+static bool fw_process_requests(struct msim *s, struct msim_fw_pass *p, int *groups,
+				int *streams)
+{
+	int g;
+
+	if (!fw_process_glb(s, p))
+		return false;
+
+	*groups = min_t(u32, fw_rd32(s, GLB_CTL_GROUP_NUM), MSIM_NUM_CSG);
+	for (g = 0; g < *groups; g++) {
+		streams[g] = min_t(u32, fw_rd32(s, MSIM_CSG_CONTROL + g * MSIM_CSG_STRIDE +
+						 CSG_CTL_STREAM_NUM), MSIM_NUM_CS);
+		fw_csg_requests(s, g, streams[g], p);
+	}
+	msim_job_irq(s, p->job_irq);
+	p->job_irq = 0;
+	return true;
+}
+
+/* Say when a doorbell's answer came late: a driver's timeout may follow. */
+static void fw_answered(struct msim *s, u64 kick_ns)
+{
+	u64 ms = div_u64(ktime_get_ns() - kick_ns, NSEC_PER_MSEC);
+
+	if (kick_ns && ms > 20)
+		pr_info_ratelimited("mali_sim: the firmware answered a doorbell after %llu ms\n", ms);
+}
+
+/*
+ * A doorbell's answer, at once: a high-priority work, so that the guest's
+ * scheduler runs it ahead of the driver's thread that waits for the
+ * answer, and of the streams, which fw_work runs at normal priority. (When
+ * the host leaves the whole guest without a CPU for longer than the
+ * driver's timeout, the waiter's timer fires as soon as the guest runs
+ * again: the answer must come first, as it would have from an MCU that
+ * did not stop meanwhile.) It waits for fw_work's current step at most:
+ * fw_work ends its pass when a doorbell rang, and only this work queues
+ * it again, after the answer.
+ */
+void msim_req_work(struct work_struct *work)
+{
+	struct msim *s = container_of(work, struct msim, req_work);
+	struct msim_fw_pass p = {};
+	int groups, streams[MSIM_NUM_CSG];
+	unsigned long flags;
+	bool running;
+	u64 kick_ns;
+
+	mutex_lock(&s->fw_lock);
+	spin_lock_irqsave(&s->lock, flags);
+	s->fw_kick = false;
+	kick_ns = s->fw_kick_ns;
+	/* Booting, halted, stopped or hung firmware: fw_work's business. */
+	running = s->mcu_status == MSIM_MCU_ST_ENABLED && s->fw_booted && !s->fw_hung;
+	spin_unlock_irqrestore(&s->lock, flags);
+	if (running && !READ_ONCE(msim_knobs.fw_hang) &&
+	    fw_process_requests(s, &p, &groups, streams))
+		fw_answered(s, kick_ns);
+	mutex_unlock(&s->fw_lock);
+	/* Then the streams (a doorbell on a stream's ring means more work). */
+	queue_work(system_unbound_wq, &s->fw_work);
 }
 
 void msim_fw_work(struct work_struct *work)
@@ -594,14 +719,13 @@ void msim_fw_work(struct work_struct *work)
 	struct msim_fw_pass p = {};
 	unsigned long flags;
 	bool boot;
-	int g, groups, streams;
+	int g, i, groups, streams[MSIM_NUM_CSG];
 	u32 status;
 
 	mutex_lock(&s->fw_lock);
 	spin_lock_irqsave(&s->lock, flags);
 	status = s->mcu_status;
 	boot = status == MSIM_MCU_ST_ENABLED && !s->fw_booted;
-	s->fw_kick = false;
 	spin_unlock_irqrestore(&s->lock, flags);
 
 	if (status != MSIM_MCU_ST_ENABLED)
@@ -631,17 +755,32 @@ void msim_fw_work(struct work_struct *work)
 		goto out;
 	}
 
-	if (!fw_process_glb(s, &p))
+	/*
+	 * Every group's requests first, and their answers out at once, not
+	 * after the slices of the streams of the groups before them (eight
+	 * spinning streams once kept a CSG request waiting 20-120 ms on a
+	 * loaded host: panthor gives up at 100 ms and resets the GPU).
+	 */
+	if (!fw_process_requests(s, &p, &groups, streams))
 		goto out;
 
-	groups = min_t(u32, fw_rd32(s, GLB_CTL_GROUP_NUM), MSIM_NUM_CSG);
-	for (g = 0; g < groups; g++) {
-		streams = min_t(u32, fw_rd32(s, MSIM_CSG_CONTROL + g * MSIM_CSG_STRIDE +
-					      CSG_CTL_STREAM_NUM), MSIM_NUM_CS);
-		fw_process_csg(s, g, streams, &p);
+	/*
+	 * Then the streams, a slice each, until a doorbell rings: req_work
+	 * answers it, then queues this work again, whose streams start with
+	 * the group after the one this pass stopped in, so that every group
+	 * gets its turn however often the host rings.
+	 */
+	for (i = 0; i < groups; i++) {
+		g = (s->fw_next_group + i) % groups;
+		if (!fw_csg_run(s, g, streams[g], &p) || (i + 1 < groups && fw_kicked(s))) {
+			s->fw_next_group = (g + 1) % groups;
+			break;
+		}
 	}
-
 	msim_job_irq(s, p.job_irq);
+	/* After a doorbell, req_work answers it, then queues this work again. */
+	if (fw_kicked(s))
+		goto out;
 	if (p.again)
 		queue_work(system_unbound_wq, &s->fw_work);
 	else if (p.poll)
