@@ -49,6 +49,11 @@
 # words given to the guest's tests as environment variables, for their
 # long modes; see each test's header).
 #
+# The guest also gets the landed topics that ROADMAP still calls planned
+# or in progress (SIMINPROGRESS, comma-separated; empty for panthor):
+# common.c's topic_complete() is false for them, so that a test may accept
+# "not implemented yet" for what such a topic has not brought so far.
+#
 # Work in progress (a topic branch not yet in series/, in a helper's own
 # folders, so that several runs do not share a build):
 #   SIM_REV      the commit to test as forseti, instead of the newest topic
@@ -369,6 +374,16 @@ printf '%s\n' "${SELECTED[@]}" >"$RUN/tests.list"
 # counts panthor's page tables in panthor-mmu-pt), not those of the cache
 # SLUB would merge it with.
 KARGS=()
+# The landed topics that are not complete yet (forseti only: panthor is).
+INPROGRESS=()
+if [ "$DRIVER" = forseti ]; then
+	for t in "${LANDED[@]}"; do
+		case $(roadmap_state "$t") in
+		planned | "in progress" | "") INPROGRESS+=("$t") ;;
+		esac
+	done
+fi
+KARGS+=("SIMINPROGRESS=$(IFS=,; echo "${INPROGRESS[*]}")")
 if [ ${#KUNIT_MODS[@]} -gt 0 ]; then
 	KARGS+=(kunit.enable=1 "SIMKUNIT=$(IFS=,; echo "${KUNIT_MODS[*]}")")
 fi

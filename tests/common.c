@@ -147,6 +147,15 @@ bool topic_landed(const char *topic)
 	return in_list(l, topic);
 }
 
+bool topic_complete(const char *topic)
+{
+	const char *p = getenv("SIMINPROGRESS");
+
+	if (!topic_landed(topic))
+		return false;
+	return !p || !*p || !in_list(p, topic);
+}
+
 struct drm_panthor_gpu_info query_gpu_info(int fd)
 {
 	struct drm_panthor_gpu_info info;

@@ -79,6 +79,14 @@ bool is_forseti(int fd);
  * sim-test.sh) fails the test: a renamed topic must not pass as unlanded.
  */
 bool topic_landed(const char *topic);
+/*
+ * Has @topic landed and is it complete? A topic whose patches are in
+ * while ROADMAP still says "in progress" (SIMINPROGRESS, comma-separated,
+ * set by sim-test.sh) counts as landed for the tests of its "(in
+ * progress)" lines, but what it has not brought yet may still answer
+ * "not implemented" (EOPNOTSUPP). True when SIMINPROGRESS is not set.
+ */
+bool topic_complete(const char *topic);
 void dev_name(char *buf, size_t len);
 
 struct drm_panthor_gpu_info query_gpu_info(int fd);

@@ -15,7 +15,8 @@
 # default 300), SIMLANDED (the topics that count as landed,
 # comma-separated, for the tests: common.c's topic_landed()), SIMTOPICS
 # (every topic of the series, comma-separated: topic_landed() fails on a
-# name that is not one of them), SIMKUNIT
+# name that is not one of them), SIMINPROGRESS (the landed topics that
+# are not complete yet: common.c's topic_complete()), SIMKUNIT
 # (optional: KUnit test modules to load, comma-separated; needs
 # kunit.enable=1 on the command line).
 #
@@ -27,7 +28,7 @@
 # the failure reported ("SIMTEST: FAIL driver-load <why>") and no test runs.
 
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin
-export SIMRUN SIMMODS SIMDRIVER SIMLANDED SIMTOPICS SIMKUNIT
+export SIMRUN SIMMODS SIMDRIVER SIMLANDED SIMTOPICS SIMINPROGRESS SIMKUNIT
 # The simulated GPU's device (sim/mali-sim.dts), for the tests too
 # (common.c's gpu_sysfs()): one place that names it.
 export SIMGPU=/sys/bus/platform/devices/100000000.gpu
