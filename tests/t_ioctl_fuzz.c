@@ -55,6 +55,10 @@
  *   fence is a dma_fence_chain (exported with EXPORT_SYNC_FILE from a
  *   syncobj that has timeline points): drm_syncobj_add_point() chains a
  *   chain, "WARNING: drivers/dma-buf/dma-fence-chain.c" (any driver).
+ * - panthor (7.3): a GROUP_SUBMIT (or asynchronous VM_BIND) that waits
+ *   on a syncobj it also signals, when the syncobj has no fence yet:
+ *   drm_WARN_ON(!sig_sync->fence) in panthor_submit_ctx_add_sync_deps_to_job()
+ *   ("WARNING: drivers/gpu/drm/panthor/panthor_drv.c").
  * - panthor (7.3): a SIGNAL sync operation (GROUP_SUBMIT, asynchronous
  *   VM_BIND) naming a handle that is no syncobj of the file: the error
  *   path of panthor_submit_ctx_add_sync_signal() frees the signal with
@@ -548,6 +552,13 @@ static void done(enum target t, int e)
  */
 static uint8_t kin[256];
 #define KIN(type)	((const type *)kin)
+/*
+ * The last xioctl() put the struct in read-only memory: the kernel read
+ * it and ran the ioctl, and only its answer could not be written back
+ * (EFAULT). A destroy that says EFAULT then has destroyed.
+ */
+static bool arg_ro;
+#define RAN(e)		(!(e) || ((e) == EFAULT && arg_ro))
 
 /*
  * Issue @req with the @size bytes of @arg as its struct, most of the time
@@ -595,7 +606,8 @@ static int xioctl(int fd, unsigned long req, void *arg, size_t size, bool *clean
 	}
 	memcpy(p, arg, in);
 	ptr = (uintptr_t)p;
-	if (!*clean && v >= 93 && v < 96)
+	arg_ro = !*clean && v >= 93 && v < 96;
+	if (arg_ro)
 		ptr = (uintptr_t)argr.ro + (p - argr.rw);
 	else if (!*clean && v >= 96)
 		ptr = bad_ptr(PICK(P_NULL, P_HOLE, P_KERNEL, P_WILD));
@@ -1010,7 +1022,7 @@ static void do_vm_destroy(int fi)
 	e = xioctl(f->fd, DRM_IOCTL_PANTHOR_VM_DESTROY, &d, sizeof(d), &clean);
 	strcat(desc, variant_note(clean));
 	done(T_VM_DESTROY, e);
-	if (e)
+	if (!RAN(e))
 		return;
 	/* whatever the variant: the VM the kernel read the id of is gone */
 	d.id = KIN(struct drm_panthor_vm_destroy)->id;
@@ -1047,6 +1059,27 @@ static void fill_sync_ops(int fi, struct drm_panthor_sync_op *ops, unsigned int 
 		else
 			ops[i].timeline_value = chance(95) ? 0 : edge64();
 	}
+}
+
+/*
+ * panthor's known WARN (see the top): a wait on a syncobj that the same
+ * submission signals, while no fence is attached to it yet. Such waits
+ * become signals (of a syncobj the file has, as every signal is).
+ */
+static void avoid_wait_on_own_signal(struct drm_panthor_sync_op (*syncs)[3], const uint32_t *ns,
+				     uint32_t n)
+{
+	uint32_t i, j, k, l;
+
+	if (known || forseti)
+		return;
+	for (i = 0; i < n; i++)
+		for (j = 0; j < ns[i]; j++)
+			for (k = 0; k < n; k++)
+				for (l = 0; l < ns[k]; l++)
+					if ((syncs[k][l].flags & DRM_PANTHOR_SYNC_OP_SIGNAL) &&
+					    syncs[k][l].handle == syncs[i][j].handle)
+						syncs[i][j].flags |= DRM_PANTHOR_SYNC_OP_SIGNAL;
 }
 
 /*
@@ -1096,7 +1129,9 @@ static void do_vm_bind(int fi)
 {
 	struct file *f = &files[fi];
 	struct drm_panthor_vm_bind_op ops[3];
-	struct drm_panthor_sync_op syncs[3][2];
+	struct drm_panthor_sync_op syncs[3][3];
+	uint32_t ns[3] = { 0 };
+	bool has_syncs[3] = { false };
 	struct drm_panthor_vm_bind b = { 0 };
 	char arr[96];
 	uint32_t n = chance(90) ? 1 + rn(3) : 0, i;
@@ -1147,13 +1182,16 @@ static void do_vm_bind(int fi)
 			op->va = chance(20) ? CMD_VA + rn(CMD_SIZE / PAGE) * PAGE : edge64();
 		}
 		if (b.flags & DRM_PANTHOR_VM_BIND_ASYNC || chance(3)) {
-			uint32_t ns = rn(3);
-
-			fill_sync_ops(fi, syncs[i], ns);
-			op->syncs = make_array(syncs[i], ns, sizeof(syncs[i][0]), arr, sizeof(arr));
+			has_syncs[i] = true;
+			ns[i] = rn(3);
+			fill_sync_ops(fi, syncs[i], ns[i]);
 		}
 		any_cmd |= touches_cmd(op->va, op->size);
 	}
+	avoid_wait_on_own_signal(syncs, ns, n);
+	for (i = 0; i < n; i++)
+		if (has_syncs[i])
+			ops[i].syncs = make_array(syncs[i], ns[i], sizeof(syncs[i][0]), arr, sizeof(arr));
 	b.ops = make_array(ops, n, sizeof(ops[0]), arr, sizeof(arr));
 	DESC("VM_BIND file%d vm %u flags 0x%x ops %s: 0x%x bo %u off 0x%llx va 0x%llx size 0x%llx%s",
 	     fi, b.vm_id, b.flags, arr, ops[0].flags, ops[0].bo_handle,
@@ -1274,8 +1312,13 @@ static void do_group_create(int fi)
 	c.fragment_core_mask = chance(ok) ? gpu.shader_present : edge64();
 	c.tiler_core_mask = chance(ok) ? gpu.tiler_present : edge64();
 	c.vm_id = pick_vm(fi, &idx);
-	if (ok == 100 && f->nvm)
+	if (ok == 100 && f->nvm) {
+		/* one whose groups can run streams, if there is one */
 		c.vm_id = f->vm[rn(f->nvm)].id;
+		for (i = 0; i < (uint32_t)f->nvm; i++)
+			if (f->vm[i].cmd_ok)
+				c.vm_id = f->vm[i].id;
+	}
 	c.group_handle = chance(95) ? 0 : edge32();
 	DESC("GROUP_CREATE file%d queues %s ring 0x%x cores %u/%u/%u prio %u masks 0x%llx/0x%llx/0x%llx vm %u pad 0x%x",
 	     fi, arr, q[0].ringbuf_size, c.max_compute_cores, c.max_fragment_cores,
@@ -1317,7 +1360,7 @@ static void do_group_destroy(int fi)
 	e = xioctl(f->fd, DRM_IOCTL_PANTHOR_GROUP_DESTROY, &d, sizeof(d), &clean);
 	strcat(desc, variant_note(clean));
 	done(T_GROUP_DESTROY, e);
-	if (e)
+	if (!RAN(e))
 		return;
 	d.group_handle = KIN(struct drm_panthor_group_destroy)->group_handle;
 	for (idx = 0; idx < f->ngrp; idx++) {
@@ -1335,22 +1378,31 @@ static void do_group_submit(int fi)
 {
 	struct file *f = &files[fi];
 	struct drm_panthor_queue_submit qs[3];
-	struct drm_panthor_sync_op syncs[3][3];
+	struct drm_panthor_sync_op syncs[3][3] = { 0 };
 	struct drm_panthor_group_submit s = { 0 };
-	uint32_t n = chance(92) ? 1 + rn(3) : 0, i;
-	char arr[96], sarr[96];
+	uint32_t n = chance(92) ? 1 + rn(3) : 0, i, ns[3] = { 0 };
+	char arr[96], sarr[96] = "-";
 	bool clean, runnable;
 	struct vm *vm;
 	int idx, e;
 
 	memset(qs, 0, sizeof(qs));
 	s.group_handle = pick_grp(fi, &idx);
+	if (chance(40)) {
+		/* often, a group that can run a stream, if there is one */
+		for (i = 0; i < (uint32_t)f->ngrp; i++) {
+			vm = vm_by_serial(f, f->grp[i].vm_serial);
+			if (vm && vm->cmd_ok) {
+				idx = i;
+				s.group_handle = f->grp[i].handle;
+			}
+		}
+	}
 	s.pad = chance(3) ? edge32() : 0;
 	/* a stream runs only on a group whose VM maps the command buffer */
 	vm = idx >= 0 ? vm_by_serial(f, f->grp[idx].vm_serial) : NULL;
 	runnable = vm && vm->cmd_ok;
 	for (i = 0; i < n; i++) {
-		uint32_t ns = chance(60) ? rn(3) : 0;
 		unsigned int shape = rn(100);
 
 		qs[i].queue_index = chance(90) ? rn(idx >= 0 ? f->grp[idx].nq : 2) : edge32();
@@ -1388,14 +1440,19 @@ static void do_group_submit(int fi)
 			if (!qs[i].pad)
 				qs[i].pad = 1;
 		}
-		fill_sync_ops(fi, syncs[i], ns);
-		qs[i].syncs = make_array(syncs[i], ns, sizeof(syncs[i][0]), sarr, sizeof(sarr));
+		ns[i] = chance(60) ? rn(3) : 0;
+		fill_sync_ops(fi, syncs[i], ns[i]);
 	}
+	avoid_wait_on_own_signal(syncs, ns, n);
+	for (i = 0; i < n; i++)
+		qs[i].syncs = make_array(syncs[i], ns[i], sizeof(syncs[i][0]), i ? arr : sarr,
+					 sizeof(sarr));
 	s.queue_submits = make_array(qs, n, sizeof(qs[0]), arr, sizeof(arr));
-	DESC("GROUP_SUBMIT file%d group %u pad 0x%x submits %s: queue %u stream 0x%llx+0x%x flush 0x%x syncs %s%s",
+	DESC("GROUP_SUBMIT file%d group %u pad 0x%x submits %s: queue %u stream 0x%llx+0x%x flush 0x%x syncs %s (0x%x:%u:%llu ...)%s",
 	     fi, s.group_handle, s.pad, arr, qs[0].queue_index,
 	     (unsigned long long)qs[0].stream_addr, qs[0].stream_size, qs[0].latest_flush,
-	     n ? sarr : "-", n > 1 ? " ..." : "");
+	     n ? sarr : "-", syncs[0][0].flags, syncs[0][0].handle,
+	     (unsigned long long)syncs[0][0].timeline_value, n > 1 ? " ..." : "");
 	e = xioctl(f->fd, DRM_IOCTL_PANTHOR_GROUP_SUBMIT, &s, sizeof(s), &clean);
 	strcat(desc, variant_note(clean));
 	done(T_GROUP_SUBMIT, e);
@@ -1478,7 +1535,7 @@ static void do_tiler_heap_destroy(int fi)
 	e = xioctl(f->fd, DRM_IOCTL_PANTHOR_TILER_HEAP_DESTROY, &d, sizeof(d), &clean);
 	strcat(desc, variant_note(clean));
 	done(T_TILER_HEAP_DESTROY, e);
-	if (e)
+	if (!RAN(e))
 		return;
 	d.handle = KIN(struct drm_panthor_tiler_heap_destroy)->handle;
 	for (idx = 0; idx < f->nheap; idx++) {
@@ -1601,7 +1658,7 @@ static void do_gem_close(int fi)
 	e = xioctl(f->fd, DRM_IOCTL_GEM_CLOSE, &c, sizeof(c), &clean);
 	strcat(desc, variant_note(clean));
 	done(T_GEM_CLOSE, e);
-	if (e)
+	if (!RAN(e))
 		return;
 	c.handle = KIN(struct drm_gem_close)->handle;
 	for (i = 0; i < f->nbo; i++) {
@@ -1697,7 +1754,7 @@ static void do_syncobj_destroy(int fi)
 	e = xioctl(f->fd, DRM_IOCTL_SYNCOBJ_DESTROY, &d, sizeof(d), &clean);
 	strcat(desc, variant_note(clean));
 	done(T_SYNCOBJ_DESTROY, e);
-	if (e)
+	if (!RAN(e))
 		return;
 	d.handle = KIN(struct drm_syncobj_destroy)->handle;
 	for (i = 0; i < f->nsync; i++) {
@@ -2108,21 +2165,22 @@ static const struct {
 	enum target t;
 } mix[] = {
 	/*
-	 * Weighted by cost too (FUZZ_PROFILE=1 on panthor, loaded host: a
-	 * GROUP_CREATE took 50 ms, a TILER_HEAP_CREATE 40, a VM_CREATE 14,
-	 * most calls 1-5 ms): objects are made rarely, used often.
+	 * Weighted by cost too (FUZZ_PROFILE=1 on panthor, host load 13: a
+	 * GROUP_CREATE took 72 ms, a TILER_HEAP_CREATE 28, a VM_CREATE or
+	 * _DESTROY 15, a VM_BIND or GROUP_SUBMIT 5, mmap 6, most others 1-2):
+	 * objects are made rarely, used often.
 	 */
-	{ 70, T_DEV_QUERY }, { 10, T_VM_CREATE }, { 7, T_VM_DESTROY }, { 80, T_VM_BIND },
-	{ 25, T_VM_GET_STATE }, { 40, T_BO_CREATE }, { 30, T_BO_MMAP_OFFSET },
-	{ 5, T_GROUP_CREATE }, { 5, T_GROUP_DESTROY }, { 70, T_GROUP_SUBMIT },
-	{ 25, T_GROUP_GET_STATE }, { 5, T_TILER_HEAP_CREATE }, { 10, T_TILER_HEAP_DESTROY },
-	{ 25, T_BO_SET_LABEL }, { 15, T_SET_USER_MMIO_OFFSET }, { 25, T_BO_SYNC },
-	{ 25, T_BO_QUERY_INFO }, { 30, T_GEM_CLOSE }, { 20, T_PRIME_HANDLE_TO_FD },
+	{ 70, T_DEV_QUERY }, { 6, T_VM_CREATE }, { 4, T_VM_DESTROY }, { 60, T_VM_BIND },
+	{ 30, T_VM_GET_STATE }, { 30, T_BO_CREATE }, { 30, T_BO_MMAP_OFFSET },
+	{ 2, T_GROUP_CREATE }, { 3, T_GROUP_DESTROY }, { 55, T_GROUP_SUBMIT },
+	{ 30, T_GROUP_GET_STATE }, { 3, T_TILER_HEAP_CREATE }, { 10, T_TILER_HEAP_DESTROY },
+	{ 30, T_BO_SET_LABEL }, { 20, T_SET_USER_MMIO_OFFSET }, { 30, T_BO_SYNC },
+	{ 30, T_BO_QUERY_INFO }, { 25, T_GEM_CLOSE }, { 15, T_PRIME_HANDLE_TO_FD },
 	{ 20, T_PRIME_FD_TO_HANDLE }, { 25, T_SYNCOBJ_CREATE }, { 16, T_SYNCOBJ_DESTROY },
-	{ 14, T_SYNCOBJ_HANDLE_TO_FD }, { 14, T_SYNCOBJ_FD_TO_HANDLE }, { 14, T_SYNCOBJ_TRANSFER },
-	{ 20, T_SYNCOBJ_WAIT }, { 16, T_SYNCOBJ_TIMELINE_WAIT }, { 12, T_SYNCOBJ_RESET },
-	{ 12, T_SYNCOBJ_SIGNAL }, { 12, T_SYNCOBJ_TIMELINE_SIGNAL }, { 12, T_SYNCOBJ_QUERY },
-	{ 8, T_SYNCOBJ_EVENTFD }, { 50, T_RANDOM_NR }, { 30, T_MMAP }, { 1, T_REOPEN },
+	{ 12, T_SYNCOBJ_HANDLE_TO_FD }, { 16, T_SYNCOBJ_FD_TO_HANDLE }, { 16, T_SYNCOBJ_TRANSFER },
+	{ 20, T_SYNCOBJ_WAIT }, { 16, T_SYNCOBJ_TIMELINE_WAIT }, { 14, T_SYNCOBJ_RESET },
+	{ 14, T_SYNCOBJ_SIGNAL }, { 14, T_SYNCOBJ_TIMELINE_SIGNAL }, { 14, T_SYNCOBJ_QUERY },
+	{ 10, T_SYNCOBJ_EVENTFD }, { 60, T_RANDOM_NR }, { 20, T_MMAP }, { 1, T_REOPEN },
 };
 
 static void step(void)
