@@ -342,7 +342,7 @@ struct region {
 };
 
 static struct region argr, datr;
-static uint8_t *hole;	/* a page that is not mapped */
+static uint8_t *hole;	/* a page no access may reach (PROT_NONE) */
 
 static void region_init(struct region *r, size_t size)
 {
@@ -1180,6 +1180,13 @@ static void do_vm_bind(int fi)
 			op->bo_offset = chance(50) ? 0 : edge64();
 			op->size = chance(30) ? bsize : rsize();
 			op->va = chance(20) ? CMD_VA + rn(CMD_SIZE / PAGE) * PAGE : edge64();
+			/*
+			 * Most of the ranges that would take the command
+			 * buffer away go elsewhere: a VM keeps it long
+			 * enough for its groups to run streams.
+			 */
+			if (touches_cmd(op->va, op->size) && chance(75))
+				op->va = FZ_VA + FZ_VA_SIZE + rn(64) * PAGE;
 		}
 		if (b.flags & DRM_PANTHOR_VM_BIND_ASYNC || chance(3)) {
 			has_syncs[i] = true;
@@ -2321,9 +2328,13 @@ int main(void)
 	sigaction(SIGSEGV, &sa, NULL);
 	region_init(&argr, 32 * PAGE);
 	region_init(&datr, 32 * PAGE);
-	hole = mmap(NULL, PAGE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	/*
+	 * Kept reserved, never unmapped: a later mmap() (a BO's, the
+	 * command buffer's) could land on a page given back, and a pointer
+	 * meant to fault would then read, or write, that mapping.
+	 */
+	hole = mmap(NULL, PAGE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	CHECK(hole != MAP_FAILED, "mmap: %s", strerror(errno));
-	munmap(hole, PAGE);
 	efd = eventfd(0, EFD_CLOEXEC);
 	CHECK(efd >= 0, "eventfd: %s", strerror(errno));
 
