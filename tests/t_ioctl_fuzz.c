@@ -1111,7 +1111,19 @@ static struct drm_panthor_obj_array make_array(const void *objs, uint32_t n, uin
 				tmp[i * a.stride + size + rn(a.stride - size)] = 1 + rn(255);
 		}
 	}
-	len = a.stride <= 256 ? a.stride * (n ? n : 1) : 256;
+	/*
+	 * Entries past @n that a larger count makes the kernel read are
+	 * zeros (as far as they fit here), not the next array put after
+	 * this one: a queue submit read as a sync operation would name a
+	 * syncobj nothing chose.
+	 */
+	if (a.stride && a.stride <= 256) {
+		uint32_t m = a.count < sizeof(tmp) / a.stride ? a.count : sizeof(tmp) / a.stride;
+
+		len = a.stride * (m > n ? m : n ? n : 1);
+	} else {
+		len = 256;
+	}
 	a.array = put_data(tmp, len, &k);
 	if (a.count == 0 && chance(70))
 		a.array = chance(50) ? 0 : a.array;
