@@ -1102,6 +1102,14 @@ static struct drm_panthor_obj_array make_array(const void *objs, uint32_t n, uin
 	/* panthor's known kvmalloc warning (see the top) */
 	if (!known && !forseti && (uint64_t)a.count * size > INT32_MAX)
 		a.count = 0x10000;
+	/*
+	 * panthor's known wait-on-own-signal warning: an array the kernel
+	 * can read past what is zeroed below would take the next array of
+	 * the call (not checked against it) for its entries.
+	 */
+	if (!known && !forseti && (uint64_t)a.count * a.stride > sizeof(tmp) &&
+	    (uint64_t)a.count * a.stride <= datr.size)
+		a.count = sizeof(tmp) / a.stride;
 	memset(tmp, 0, sizeof(tmp));
 	if (a.stride && a.stride <= 256) {
 		for (i = 0; i < n && (i + 1) * a.stride <= sizeof(tmp); i++) {
