@@ -36,9 +36,10 @@
  * prints every call from step n on (before making it, so that a call
  * that does not return is named), FUZZ_PROFILE=1 adds the time spent in
  * each ioctl to the histogram. A run stops after FUZZ_SECONDS (default
- * 240) even short of its calls, and then passes only as partial. In the simulator:
- * SIM_ENV="FUZZ_SEED=0x1234" scripts/sim-test.sh ... puts them on the
- * guest's command line, which the tests get as their environment.
+ * 240) even short of its calls, and then passes only as partial. In the
+ * simulator, SIM_GUEST_ENV="FUZZ_SEED=0x1234" scripts/sim-test.sh ...
+ * puts them on the guest's command line, which the tests get as their
+ * environment.
  *
  * forseti may answer EOPNOTSUPP where the uAPI's feature is part of a
  * topic that is not complete (common.c's topic_complete()): asynchronous
@@ -2341,7 +2342,7 @@ int main(void)
 	known = env_u64("FUZZ_KNOWN", 0);
 	profile = env_u64("FUZZ_PROFILE", 0);
 	limit_s = env_u64("FUZZ_SECONDS", DEFAULT_SECONDS);
-	printf("seed 0x%" PRIx64 " (replay: FUZZ_SEED=0x%" PRIx64 "; in the simulator, SIM_ENV=\"FUZZ_SEED=0x%" PRIx64 "\")\n",
+	printf("seed 0x%" PRIx64 " (replay: FUZZ_SEED=0x%" PRIx64 "; in the simulator, SIM_GUEST_ENV=\"FUZZ_SEED=0x%" PRIx64 "\")\n",
 	       seed, seed, seed);
 
 	sigaction(SIGBUS, &sa, NULL);
