@@ -10,7 +10,7 @@
  * and its errno are named) or less than M (a feature that works is hidden
  * from Mesa). 1.0 is the floor: the major number must be 1 for Mesa to
  * take the device as panthor at all, so a driver missing part of 1.0 (say,
- * tiler heaps) reports 1.0 and nothing more.
+ * tiler heaps, or asynchronous VM_BIND) reports 1.0 and nothing more.
  *
  * Two features cannot be seen from userspace without a GPU reset or the
  * firmware's own state: the INNOCENT group state of 1.3 (only a reset
@@ -58,7 +58,55 @@ static bool dev_query(int fd, uint32_t type, void *data, uint32_t size)
 	return !drmIoctl(fd, DRM_IOCTL_PANTHOR_DEV_QUERY, &q);
 }
 
-/* 1.0: tiler heaps (the rest of 1.0 is what every other test uses). */
+/*
+ * 1.0's asynchronous VM_BIND: a MAP with the ASYNC flag that signals a
+ * syncobj, after which a GPU job reads the BO's data through the new
+ * mapping.
+ */
+#define ASYNC_VA	0x30000000ull
+
+static bool probe_async_bind(int fd)
+{
+	struct job_ctx j;
+	uint32_t bo = bo_create(fd, 0x1000, 0, 0), done = syncobj_create(fd);
+	uint32_t *cpu = bo_mmap(fd, bo, 0x1000);
+	struct drm_panthor_sync_op sync = {
+		.flags = DRM_PANTHOR_SYNC_OP_SIGNAL |
+			 DRM_PANTHOR_SYNC_OP_HANDLE_TYPE_SYNCOBJ,
+		.handle = done,
+	};
+	struct drm_panthor_vm_bind_op op = {
+		.flags = DRM_PANTHOR_VM_BIND_OP_TYPE_MAP,
+		.bo_handle = bo, .va = ASYNC_VA, .size = 0x1000,
+		.syncs = DRM_PANTHOR_OBJ_ARRAY(1, &sync),
+	};
+	struct drm_panthor_vm_bind b = {
+		.flags = DRM_PANTHOR_VM_BIND_ASYNC,
+		.ops = DRM_PANTHOR_OBJ_ARRAY(1, &op),
+	};
+	int r;
+
+	cpu[0] = 0xa5b1d;
+	munmap(cpu, 0x1000);
+	job_init(&j, fd);
+	b.vm_id = j.vm;
+	PROBE_IOCTL(fd, DRM_IOCTL_PANTHOR_VM_BIND, &b);
+	PROBE_CHECK(!syncobj_wait(fd, done, 10000),
+		    "asynchronous VM_BIND: its SIGNAL syncobj did not signal in 10 s");
+	r = job_read_pages(&j, ASYNC_VA, 1);
+	PROBE_CHECK(!r, "a job reading an asynchronously bound page: %s",
+		    job_read_why(&j, r));
+	PROBE_CHECK(j.data[0] == 0xa5b1d,
+		    "a job read %#x through an asynchronous mapping, not 0xa5b1d",
+		    j.data[0]);
+	job_fini(&j);
+	return true;
+}
+
+/*
+ * 1.0: tiler heaps and asynchronous VM_BIND (the rest of 1.0 is what every
+ * other test uses).
+ */
 static bool probe_1_0(int fd)
 {
 	uint32_t vm = vm_create(fd);
@@ -74,7 +122,7 @@ static bool probe_1_0(int fd)
 	d.handle = c.handle;
 	PROBE_IOCTL(fd, DRM_IOCTL_PANTHOR_TILER_HEAP_DESTROY, &d);
 	vm_destroy(fd, vm);
-	return true;
+	return probe_async_bind(fd);
 }
 
 /*
