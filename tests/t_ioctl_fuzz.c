@@ -79,6 +79,7 @@
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <inttypes.h>
+#include <linux/sync_file.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <sys/eventfd.h>
@@ -1816,6 +1817,14 @@ static void do_syncobj_handle_to_fd(int fi)
 		reap_fds();
 }
 
+/* Whether @fd is a sync file (any fence in it), as the kernel says. */
+static bool is_sync_file(int fd)
+{
+	struct sync_file_info info = { 0 };
+
+	return fd >= 0 && !ioctl(fd, SYNC_IOC_FILE_INFO, &info);
+}
+
 static void do_syncobj_fd_to_handle(int fi)
 {
 	struct file *f = &files[fi];
@@ -1829,9 +1838,13 @@ static void do_syncobj_fd_to_handle(int fi)
 		   pick_sync(fi, &idx) : chance(90) ? 0 : edge32();
 	h.point = chance(70) ? 0 : chance(50) ? rn(8) : edge64();
 	h.pad = chance(5) ? edge32() : 0;
-	/* DRM core's known dma_fence_chain warning (see the top) */
+	/*
+	 * DRM core's known dma_fence_chain warning (see the top). Whether the
+	 * fd is a sync file is asked of the kernel: the fd table kept here
+	 * can miss one (a number reused under an entry of another kind).
+	 */
 	if (!known && (h.flags & DRM_SYNCOBJ_FD_TO_HANDLE_FLAGS_IMPORT_SYNC_FILE) &&
-	    xfd_find(h.fd) && xfd_find(h.fd)->sync_file)
+	    is_sync_file(h.fd))
 		h.point = 0;
 	DESC("SYNCOBJ_FD_TO_HANDLE file%d fd %d flags 0x%x handle %u point %llu", fi, h.fd,
 	     h.flags, h.handle, (unsigned long long)h.point);
