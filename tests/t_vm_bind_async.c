@@ -27,9 +27,20 @@
  *   operations or SYNC_ONLY in a synchronous bind, an unknown syncobj:
  *   each gets the uAPI's errno, and a batch that fails on its second
  *   operation leaves the first one's mapping unmade and its syncobj
- *   without a fence.
+ *   without a fence;
+ * - allocation failures: with fault injection (CONFIG_FAULT_INJECTION,
+ *   CONFIG_FAILSLAB and their debugfs), the n-th slab allocation of an
+ *   asynchronous MAP is made to fail (the task's fail-nth),
+ *   for n = 1, 2, ... until the bind goes through: each failing bind
+ *   returns an error with its syncobj left without a fence and the old
+ *   mapping in place (read by the GPU), so it failed before it was armed;
+ *   the one that goes through maps. Without fault injection, the test
+ *   passes as partial.
  */
+#include <fcntl.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "common.h"
@@ -471,11 +482,97 @@ static void check_bad_input(struct job_ctx *j)
 	drmSyncobjDestroy(j->fd, sy);
 }
 
+static void fault_attr(const char *attr, const char *file, const char *val)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "/sys/kernel/debug/%s/%s", attr, file);
+	CHECK(!write_file(path, val), "fault injection: cannot write %s", path);
+}
+
+/* Returns false when the kernel has no fault injection to use. */
+static bool check_alloc_failures(struct job_ctx *j)
+{
+	struct drm_panthor_sync_op s[1];
+	struct drm_panthor_vm_bind_op op;
+	struct drm_panthor_vm_bind b;
+	uint32_t pattern, pattern2, bo, bo2, sn;
+	uint64_t va = TGT_VA + 0x400000;
+	unsigned int n, failed = 0;
+	char path[64], buf[16];
+	int nth, r, err;
+
+	snprintf(path, sizeof(path), "/proc/self/task/%ld/fail-nth", (long)syscall(SYS_gettid));
+	nth = open(path, O_RDWR);
+	if (nth < 0 || access("/sys/kernel/debug/failslab", F_OK)) {
+		printf("allocation failures: no fault injection in this kernel\n");
+		if (nth >= 0)
+			close(nth);
+		return false;
+	}
+	/*
+	 * Every slab allocation may fail, sleeping or not, quietly. Page
+	 * allocations are left alone: a failed one prints a call trace
+	 * (warn_alloc()), which the harness counts as a kernel report.
+	 */
+	fault_attr("failslab", "ignore-gfp-wait", "N");
+	fault_attr("failslab", "verbose", "0");
+
+	bo = pattern_bo(j->fd, &pattern);
+	bo2 = pattern_bo(j->fd, &pattern2);
+	vm_map(j->fd, j->vm, bo, va, TGT_SIZE, 0);
+
+	for (n = 1; n <= 2000; n++) {
+		sn = syncobj_create(j->fd);
+		s[0] = sop_signal(sn);
+		op = op_of(MAP, bo2, va, s, 1);
+
+		snprintf(buf, sizeof(buf), "%u", n);
+		CHECK(pwrite(nth, buf, strlen(buf), 0) > 0, "fault injection: cannot arm fail-nth");
+		/* Not drmIoctl(), which would retry an EINTR past the fault. */
+		b = (struct drm_panthor_vm_bind){ .vm_id = j->vm, .flags = ASYNC,
+						  .ops = DRM_PANTHOR_OBJ_ARRAY(1, &op) };
+		r = ioctl(j->fd, DRM_IOCTL_PANTHOR_VM_BIND, &b) ? -errno : 0;
+		err = -r;
+		/* Disarm, whether it fired or not. */
+		CHECK(pwrite(nth, "0", 1, 0) > 0, "fault injection: cannot disarm fail-nth");
+
+		if (!r)
+			break;
+		failed++;
+		CHECK(syncobj_wait(j->fd, sn, 0) != 0,
+		      "allocation failures: allocation %u failed the bind (%s), but its syncobj signalled",
+		      n, strerror(err));
+		drmSyncobjDestroy(j->fd, sn);
+		r = job_read_pages(j, va, 1);
+		CHECK(!r, "allocation failures: reading the old mapping: %s", job_read_why(j, r));
+		CHECK(j->data[0] == pattern,
+		      "allocation failures: allocation %u failed the bind (%s), yet the mapping changed: read 0x%x, not 0x%x",
+		      n, strerror(err), j->data[0], pattern);
+	}
+	CHECK(n <= 2000, "allocation failures: the bind failed with each of 2000 allocations failing");
+	CHECK(!syncobj_wait(j->fd, sn, 10000), "allocation failures: the bind that went through never signalled");
+	r = job_read_pages(j, va, 1);
+	CHECK(!r, "allocation failures: reading the new mapping: %s", job_read_why(j, r));
+	CHECK(j->data[0] == pattern2, "allocation failures: the bind that went through read 0x%x, not 0x%x",
+	      j->data[0], pattern2);
+	printf("allocation failures: %u failing binds changed nothing, then one mapped\n", failed);
+	CHECK(failed > 0, "allocation failures: no allocation failed: is fail-nth counting?");
+
+	close(nth);
+	drmSyncobjDestroy(j->fd, sn);
+	vm_unmap(j->fd, j->vm, va, TGT_SIZE);
+	bo_close(j->fd, bo);
+	bo_close(j->fd, bo2);
+	return true;
+}
+
 int main(void)
 {
 	int fd = open_render();
 	struct job_ctx j;
 	uint32_t g2, g3, bo;
+	bool injected;
 	int r;
 
 	if (is_forseti(fd) && !topic_landed(GROUPS_TOPIC)) {
@@ -488,6 +585,7 @@ int main(void)
 	g3 = group_create(fd, j.vm);
 
 	check_bad_input(&j);
+	injected = check_alloc_failures(&j);
 	check_wait_then_map(&j, g2, g3);
 	check_sync_only(&j, g3);
 	check_many(&j);
@@ -512,6 +610,8 @@ int main(void)
 	bo_close(fd, j.cmd_bo);
 	bo_close(fd, j.data_bo);
 	vm_destroy(fd, j.vm);
+	if (!injected)
+		PARTIAL("no fault injection (CONFIG_FAILSLAB): allocation failures not checked");
 	printf("ok\n");
 	return 0;
 }
