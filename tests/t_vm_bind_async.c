@@ -17,14 +17,16 @@
  *   queue is in order);
  * - teardown: VM_DESTROY, and a file's close, with binds waiting on held
  *   jobs: their syncobjs still signal, nothing is left behind (the
- *   harness's kmemleak scan and lockdep see the rest);
+ *   harness's kmemleak scan and lockdep see the rest); VM_DESTROY's only
+ *   on forseti, since the base tree's panthor leaks the VM then;
  * - many binds: VM_BIND_ASYNC_COUNT (default 200) asynchronous MAPs and
  *   UNMAPs in a row, then a MAP whose mapping a job reads (the harness
  *   scans kmemleak afterwards);
  * - bad input: unknown sync-op flags, handle types, a timeline point on a
  *   binary syncobj, short strides, non-zero bytes past the structs, a
  *   SYNC_ONLY without sync operations or with object or range fields, sync
- *   operations or SYNC_ONLY in a synchronous bind, an unknown syncobj:
+ *   operations or SYNC_ONLY in a synchronous bind, an unknown syncobj (to
+ *   signal: only on forseti, since the base tree's panthor oopses):
  *   each gets the uAPI's errno, and a batch that fails on its second
  *   operation leaves the first one's mapping unmade and its syncobj
  *   without a fence;
@@ -279,6 +281,25 @@ static void check_unmap_after_use(struct job_ctx *j, uint32_t g3, uint32_t *bo_o
 	*bo_out = bo;
 }
 
+/*
+ * VM_BIND_ASYNC_SKIP: a comma-separated list of the parts not to run
+ * (bad-input, alloc-failures, wait-then-map, sync-only, many, teardown,
+ * teardown-destroy, teardown-close, unmap-after-use), to narrow a failure
+ * down.
+ */
+static bool part(const char *name)
+{
+	const char *skip = getenv("VM_BIND_ASYNC_SKIP");
+	size_t len = strlen(name);
+	const char *p;
+
+	for (p = skip; p && (p = strstr(p, name)); p += len) {
+		if ((p == skip || p[-1] == ',') && (!p[len] || p[len] == ','))
+			return false;
+	}
+	return true;
+}
+
 static unsigned int bind_count(void)
 {
 	const char *s = getenv("VM_BIND_ASYNC_COUNT");
@@ -341,6 +362,19 @@ static void check_teardown(struct job_ctx *j, uint32_t g3)
 	uint32_t pattern, bo, bo2, vm, sa, sb;
 	int fd2;
 
+	if (!part("teardown-destroy"))
+		goto close;
+	/*
+	 * The base tree's panthor applies a bind queued before VM_DESTROY
+	 * after it (panthor_vm_exec_op() looks at vm->unusable, not at
+	 * vm->destroyed): the mapping it makes holds the VM, whose page
+	 * tables leak ("Objects remaining" in panthor-mmu-pt at rmmod).
+	 */
+	if (!is_forseti(j->fd)) {
+		printf("teardown: VM_DESTROY with a bind pending: not checked on panthor, which leaks the VM\n");
+		goto close;
+	}
+
 	/* VM_DESTROY with a bind waiting on a job held in another VM. */
 	vm = vm_create(j->fd);
 	bo = pattern_bo(j->fd, &pattern);
@@ -356,6 +390,11 @@ static void check_teardown(struct job_ctx *j, uint32_t g3)
 	CHECK(!syncobj_wait(j->fd, sb, 10000),
 	      "teardown: the bind of a destroyed VM never signalled");
 	bo_close(j->fd, bo);
+	printf("teardown: VM_DESTROY with a bind pending: ok\n");
+
+close:
+	if (!part("teardown-close"))
+		return;
 
 	/* A file closed with its binds waiting on its held job. */
 	fd2 = open_render();
@@ -374,7 +413,7 @@ static void check_teardown(struct job_ctx *j, uint32_t g3)
 	munmap(j2.cmd, BUF_SIZE);
 	munmap(j2.data, BUF_SIZE);
 	close(fd2);
-	printf("teardown: ok\n");
+	printf("teardown: close with binds pending: ok\n");
 }
 
 static void check_errno(int fd, uint32_t vm, uint32_t flags,
@@ -425,9 +464,17 @@ static void check_bad_input(struct job_ctx *j)
 	ops[0].syncs = (struct drm_panthor_obj_array){
 		.stride = sizeof(big), .count = 1, .array = (uintptr_t)&big };
 	check_errno(j->fd, j->vm, ASYNC, ops, 1, E2BIG, "non-zero bytes past a sync op");
+	/*
+	 * The base tree's panthor oopses on this one (and so on a GROUP_SUBMIT
+	 * signalling an unknown syncobj): the error path of
+	 * panthor_submit_ctx_add_sync_signal() calls drm_syncobj_put(NULL).
+	 */
 	s[0] = sop_signal(0xdead);
 	ops[0] = op_of(MAP, bo2, va, s, 1);
-	check_errno(j->fd, j->vm, ASYNC, ops, 1, EINVAL, "an unknown syncobj to signal");
+	if (is_forseti(j->fd))
+		check_errno(j->fd, j->vm, ASYNC, ops, 1, EINVAL, "an unknown syncobj to signal");
+	else
+		printf("bad input: an unknown syncobj to signal: not checked on panthor, which oopses\n");
 	s[0] = sop_wait(0xdead);
 	check_errno(j->fd, j->vm, ASYNC, ops, 1, ENOENT, "an unknown syncobj to wait on");
 
@@ -584,29 +631,38 @@ int main(void)
 	g2 = group_create(fd, j.vm);
 	g3 = group_create(fd, j.vm);
 
-	check_bad_input(&j);
-	injected = check_alloc_failures(&j);
-	check_wait_then_map(&j, g2, g3);
-	check_sync_only(&j, g3);
-	check_many(&j);
-	check_teardown(&j, g3);
-	check_unmap_after_use(&j, g3, &bo);
+	if (part("bad-input"))
+		check_bad_input(&j);
+	injected = part("alloc-failures") && check_alloc_failures(&j);
+	if (part("wait-then-map"))
+		check_wait_then_map(&j, g2, g3);
+	if (part("sync-only"))
+		check_sync_only(&j, g3);
+	if (part("many"))
+		check_many(&j);
+	if (part("teardown"))
+		check_teardown(&j, g3);
+	bo = 0;
+	if (part("unmap-after-use"))
+		check_unmap_after_use(&j, g3, &bo);
 
 	CHECK(group_state(fd, j.group, NULL) == 0 && group_state(fd, g2, NULL) == 0 &&
 	      group_state(fd, g3, NULL) == 0, "a group reports a problem");
 
 	/* Last, since it faults: the UNMAP did unmap the range. */
-	r = job_read_pages(&j, TGT_VA + 0x100000, 1);
-	CHECK(r == -EIO, "unmap-after-use: reading the unmapped range: %s, not a fault",
-	      r ? job_read_why(&j, r) : "it read");
-	printf("unmap-after-use: the range faults afterwards\n");
+	if (bo) {
+		r = job_read_pages(&j, TGT_VA + 0x100000, 1);
+		CHECK(r == -EIO, "unmap-after-use: reading the unmapped range: %s, not a fault",
+		      r ? job_read_why(&j, r) : "it read");
+		printf("unmap-after-use: the range faults afterwards\n");
+		bo_close(fd, bo);
+	}
 
 	group_destroy(fd, g2);
 	group_destroy(fd, g3);
 	group_destroy(fd, j.group);
 	munmap(j.cmd, BUF_SIZE);
 	munmap(j.data, BUF_SIZE);
-	bo_close(fd, bo);
 	bo_close(fd, j.cmd_bo);
 	bo_close(fd, j.data_bo);
 	vm_destroy(fd, j.vm);
