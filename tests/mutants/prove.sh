@@ -59,6 +59,12 @@ declare -A TESTS=(
 	[version-low]="uapi_version"
 	[sparse-refused]="uapi_version"
 	[batch-wait-lost]="job_submit_batch"
+	[bind-no-wait]="vm_bind_async"
+	[unmap-no-wait]="vm_bind_async"
+	[sync-only-no-wait]="vm_bind_async"
+	[bind-signal-early]="vm_bind_async"
+	[bind-job-leak]="vm_bind_async"
+	[sync-only-empty]="vm_bind_async"
 )
 declare -A MUST=(
 	[skip-unlock]="$(own vm_bind_unbind 'BO [AB] mapped')"
@@ -87,6 +93,12 @@ declare -A MUST=(
 	[version-low]="$(own uapi_version 'implements every feature up to 1\.9, but reports 1\.8')"
 	[sparse-refused]="$(own uapi_version 'reports 1\.9, but a feature of 1\.9 is refused: DRM_IOCTL_PANTHOR_VM_BIND')"
 	[batch-wait-lost]="$(own job_submit_batch 'B copied 0: it did not wait for A')"
+	[bind-no-wait]="$(own vm_bind_async 'wait-then-map: the bind signalled before the job it waits on')"
+	[unmap-no-wait]="$(own vm_bind_async 'unmap-after-use: the unmap signalled before')"
+	[sync-only-no-wait]="$(own vm_bind_async 'sync-only: signalled before the job it waits on ended')"
+	[bind-signal-early]="$(own vm_bind_async 'wait-then-map: the reader (read 0x|.s group reports)')"
+	[bind-job-leak]=""
+	[sync-only-empty]="$(own vm_bind_async 'bad input, SYNC_ONLY without sync ops')"
 )
 # mutant: the kernel-log report (an extended regular expression over the
 # report lines, $SIM_DIR/run-panthor/reports.txt) that must come with a
@@ -96,6 +108,7 @@ declare -A KLOG=(
 	[no-wait-after]="mali_sim: protocol violation: AS[0-9]+: accessed at 0x[0-9a-f]+ while an UPDATE that sets it up is in progress"
 	[bad-as-cmd]="mali_sim: protocol violation: unknown AS command"
 	[close-keeps-vms]="unreferenced object"
+	[bind-job-leak]="unreferenced object"
 )
 # mutant: caught only when both its MUST failure and its KLOG report are
 # there (a MUST that another fault could also cause, pinned to its cause).
@@ -106,7 +119,8 @@ ORDER=(skip-unlock no-wait no-wait-after bad-as-cmd unmap-no-flush unmap-no-lock
        vm-leak pt-uncounted fault-unreported no-rotation close-keeps-vms
        timeout-ignored no-reset probe-fails pm-forbidden
        timeline-no-point priority-ignored job-leak fence-leak destroy-no-tick ro-writable
-       version-low sparse-refused batch-wait-lost)
+       version-low sparse-refused batch-wait-lost
+       bind-no-wait unmap-no-wait sync-only-no-wait bind-signal-early bind-job-leak sync-only-empty)
 [ $# -eq 0 ] || ORDER=("$@")
 for m in "${ORDER[@]}"; do
 	[ -n "${TESTS[$m]:-}" ] || { echo "prove.sh: unknown mutant $m" >&2; exit 2; }
