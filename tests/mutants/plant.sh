@@ -82,6 +82,8 @@
 #   batch-wait-lost   in a GROUP_SUBMIT of several queue submits, a wait on
 #                     a point that an earlier one signals is dropped
 #                     (job_submit_batch)
+#   heap-unlinked     a tiler heap's initial chunks are not linked: every
+#                     chunk header's next link stays 0 (heap_chunks)
 set -euo pipefail
 
 [ $# -ge 2 ] || { sed -n '/^# Usage/,/^# Mutants/p' "$0" | sed '$d' >&2; exit 2; }
@@ -510,6 +512,16 @@ OLD
 )" "$(cat <<'NEW'
 		if (sig_sync) {
 			continue; /* MUTANT batch-wait-lost */
+NEW
+)"
+		;;
+	heap-unlinked)
+		edit "$d/panthor_heap.c" "$(cat <<'OLD'
+		hdr->next = (prev_gpuva & GENMASK_ULL(63, 12)) |
+			    (heap->chunk_size >> 12);
+OLD
+)" "$(cat <<'NEW'
+		hdr->next = 0; /* MUTANT heap-unlinked */
 NEW
 )"
 		;;
