@@ -59,6 +59,12 @@ declare -A TESTS=(
 	[version-low]="uapi_version"
 	[sparse-refused]="uapi_version"
 	[batch-wait-lost]="job_submit_batch"
+	[heap-same-chunk]="tiler_heap"
+	[heap-oom-unacked]="tiler_heap"
+	[heap-max-ignored]="tiler_heap"
+	[heap-no-size]="tiler_heap"
+	[heap-initial-over-max]="tiler_heap_invalid_args"
+	[heap-close-keeps]="tiler_heap_teardown"
 	[heap-unlinked]="heap_chunks"
 )
 declare -A MUST=(
@@ -88,6 +94,12 @@ declare -A MUST=(
 	[version-low]="$(own uapi_version 'implements every feature up to 1\.9, but reports 1\.8')"
 	[sparse-refused]="$(own uapi_version 'reports 1\.9, but a feature of 1\.9 is refused: DRM_IOCTL_PANTHOR_VM_BIND')"
 	[batch-wait-lost]="$(own job_submit_batch 'B copied 0: it did not wait for A')"
+	[heap-same-chunk]="$(own tiler_heap 'after pass 1: ')"
+	[heap-oom-unacked]="$(own tiler_heap 'pass 1: the (group.s state is 0x1|job did not complete)')"
+	[heap-max-ignored]="$(own tiler_heap 'after pass 2: [0-9]+ TILER_OOM events, want 4')"
+	[heap-no-size]="$(own tiler_heap 'pass 1: the group.s state is 0x2')"
+	[heap-initial-over-max]="$(own tiler_heap_invalid_args 'create with initial_chunk_count 3 > max_chunks 2: got success')"
+	[heap-close-keeps]="$(own tiler_heap_teardown '[0-9]+ kB of Shmem not given back')"
 	[heap-unlinked]="$(own heap_chunks "chunk 0's header links 0x0: size field 0")"
 )
 # mutant: the kernel-log report (an extended regular expression over the
@@ -98,17 +110,21 @@ declare -A KLOG=(
 	[no-wait-after]="mali_sim: protocol violation: AS[0-9]+: accessed at 0x[0-9a-f]+ while an UPDATE that sets it up is in progress"
 	[bad-as-cmd]="mali_sim: protocol violation: unknown AS command"
 	[close-keeps-vms]="unreferenced object"
+	[heap-no-size]="mali_sim: protocol violation: TILER_OOM answered with heap start"
 )
 # mutant: caught only when both its MUST failure and its KLOG report are
 # there (a MUST that another fault could also cause, pinned to its cause).
 declare -A BOTH=(
 	[no-wait-after]=1
+	[heap-no-size]=1
 )
 ORDER=(skip-unlock no-wait no-wait-after bad-as-cmd unmap-no-flush unmap-no-lock remap-unmaps-all sync-after-map
        vm-leak pt-uncounted fault-unreported no-rotation close-keeps-vms
        timeout-ignored no-reset probe-fails pm-forbidden
        timeline-no-point priority-ignored job-leak fence-leak destroy-no-tick ro-writable
-       version-low sparse-refused batch-wait-lost heap-unlinked)
+       version-low sparse-refused batch-wait-lost
+       heap-same-chunk heap-oom-unacked heap-max-ignored heap-no-size heap-initial-over-max
+       heap-close-keeps heap-unlinked)
 [ $# -eq 0 ] || ORDER=("$@")
 for m in "${ORDER[@]}"; do
 	[ -n "${TESTS[$m]:-}" ] || { echo "prove.sh: unknown mutant $m" >&2; exit 2; }
