@@ -125,6 +125,11 @@ struct msim_cs {
 	/* jiffies (| 1) when the access it retries first stalled on a locked region */
 	unsigned long mmu_stall_since;
 	bool mmu_stall_reported; /* that stall has been reported */
+	/* Tiler heap (sim_cs.c): the context HEAP_SET gave, 0 for none. */
+	u64 heap_ctx;
+	bool oom;		/* TILER_OOM raised, not acknowledged yet */
+	bool heap_short;	/* the host had no chunk for this pass */
+	u64 oom_tail;		/* the chunk whose header links the answer */
 };
 
 struct msim_csg {
@@ -187,6 +192,7 @@ struct msim_knobs {
 	unsigned int budget;
 	unsigned int as_busy_us;
 	bool as_done_on_read;
+	unsigned int tiler_chunks;
 };
 
 extern struct msim_knobs msim_knobs;
@@ -236,6 +242,7 @@ enum msim_cs_result {
 	MSIM_CS_STALLED,	/* hung */
 	MSIM_CS_FATAL,		/* raised CS_FATAL */
 	MSIM_CS_MMU_STALL,	/* an access to a locked region: retry after the unlock */
+	MSIM_CS_TILER_OOM,	/* a tiling instruction needs a heap chunk */
 };
 
 struct msim_cs_ctx {
@@ -251,10 +258,15 @@ struct msim_cs_ctx {
 	u64 wait_ptr;
 	u64 wait_value;
 	u32 wait_status;
+	/* on TILER_OOM: the heap context and its counters */
+	u64 heap_ctx;
+	u32 vt_start, vt_end, frag_end;
 };
 
 enum msim_cs_result msim_cs_run(struct msim_cs_ctx *ctx, struct msim_cs *cs,
 				unsigned int slice);
 void msim_cs_start(struct msim_cs *cs, u64 extract);
+enum msim_cs_result msim_cs_heap_answer(struct msim_cs_ctx *ctx, struct msim_cs *cs,
+					u64 start, u64 end);
 
 #endif /* __MALI_SIM_H__ */

@@ -10,9 +10,29 @@
  * FLUSH_CACHE2, SYNC_ADD32/64,
  * SYNC_SET32/64, SYNC_WAIT32/64 (LE and GT conditions; the stream blocks
  * and the wait is reported in the CS status registers), ERROR_BARRIER,
- * FINISH_TILING/FINISH_FRAGMENT, STORE_STATE (timestamp, cycle count), and
- * the RUN_* family, REQ_RESOURCE, SET_SB_ENTRY, HEAP_SET and TRACE_POINT as
- * no-ops.
+ * FINISH_TILING, STORE_STATE (timestamp, cycle count), HEAP_SET and the
+ * tiler heap model below, and the rest of the RUN_* family, REQ_RESOURCE,
+ * SET_SB_ENTRY and TRACE_POINT as no-ops.
+ *
+ * Tiler heaps: HEAP_SET gives the stream a heap context (the GPU VA that
+ * TILER_HEAP_CREATE returned). After it, a tiling instruction (RUN_IDVS,
+ * RUN_TILING) is one render pass that needs N chunks of the heap (r42, or
+ * the tiler_chunks knob when r42 is 0): it opens the pass (the context's
+ * vt_start), then walks the chunk linkage from the first chunk (r40:r41),
+ * writing the pass number at offset 64 of each chunk it uses (so an
+ * unmapped chunk faults) and following each header's next word (VA | size
+ * in 4 KiB pages). When it needs one chunk more than the linkage has, it
+ * raises TILER_OOM (the CS_ACK toggle, the heap context and its counters
+ * in the CS output block) and blocks until the host acknowledges it; then
+ * it reads the answer from CS_IN_HEAP_START/END: a chunk is linked after
+ * the last one and the walk goes on; 0 means no memory, and the pass
+ * completes with what it has (as incremental rendering would), counted in
+ * the context's fallbacks. The pass then closes (vt_end); FINISH_FRAGMENT
+ * ends the fragment work of the closed passes (frag_end). The counters
+ * live in the heap context itself (MSIM_HEAP_CTX_*), where a stream can
+ * LOAD them. An answer or a link that is not a chunk in that encoding (no
+ * size, bits beyond the VA, start != end, a size other than the
+ * linkage's) is a protocol violation and CS_FATAL.
  *
  * An access to a region the driver has locked (AS LOCK) that misses the
  * TLB stalls, as on hardware: the instruction is retried, on the poll
@@ -119,6 +139,136 @@ static void cs_advance(struct msim_cs *cs)
 	}
 }
 
+/* The most chunks a render pass may walk (the rest of a longer one is dropped). */
+#define MSIM_HEAP_MAX_WALK	4096
+
+#define HCTX(off)	((off) / 4)
+
+static bool heap_link_bad(u64 link, u32 pages)
+{
+	return !(link & MSIM_CHUNK_PAGES_MASK) ||
+	       (link & ~(MSIM_CHUNK_VA_MASK | MSIM_CHUNK_PAGES_MASK)) ||
+	       (pages && (link & MSIM_CHUNK_PAGES_MASK) != pages);
+}
+
+/*
+ * A tiling instruction: one render pass over the heap of the stream's
+ * heap context (see the DOC above). Returns MSIM_CS_YIELD when done or
+ * when *err says why not, MSIM_CS_TILER_OOM when it needs a chunk.
+ */
+static enum msim_cs_result cs_tile(struct msim_cs_ctx *ctx, struct msim_cs *cs, int *err)
+{
+	struct msim *s = ctx->s;
+	u32 need = reg32(cs, MSIM_TILER_CHUNKS_REG) ?: msim_knobs.tiler_chunks;
+	u64 va = reg64(cs, MSIM_TILER_FIRST_CHUNK_REG);
+	u32 h[MSIM_HEAP_CTX_SIZE / 4];
+	u32 i;
+
+	if (!cs->heap_ctx || !need)
+		return MSIM_CS_YIELD;
+	need = min_t(u32, need, MSIM_HEAP_MAX_WALK);
+	*err = msim_mem_read(s, ctx->as, cs->heap_ctx, h, sizeof(h));
+	if (*err)
+		return MSIM_CS_YIELD;
+	if (h[HCTX(MSIM_HEAP_CTX_VT_START)] == h[HCTX(MSIM_HEAP_CTX_VT_END)]) {
+		h[HCTX(MSIM_HEAP_CTX_VT_START)]++;
+		*err = msim_mem_write(s, ctx->as, cs->heap_ctx, h, sizeof(h));
+		if (*err)
+			return MSIM_CS_YIELD;
+	}
+	if (!va || (va & ~MSIM_CHUNK_VA_MASK))
+		return cs_fatal(ctx, cs, MSIM_EXC_CS_CONFIG_FAULT, va);
+
+	for (i = 1; ; i++) {
+		u32 mark = h[HCTX(MSIM_HEAP_CTX_VT_START)];
+		u64 next = 0;
+
+		*err = msim_mem_write(s, ctx->as, va + MSIM_CHUNK_HDR_SIZE, &mark, 4);
+		if (!*err && i < need)
+			*err = msim_mem_read(s, ctx->as, va, &next, 8);
+		if (*err)
+			return MSIM_CS_YIELD;
+		if (i >= need)
+			break;
+		if (!next) {
+			if (cs->heap_short)
+				break;
+			/* One chunk short: ask the host, retry when it answered. */
+			cs->oom_tail = va;
+			h[HCTX(MSIM_HEAP_CTX_OOM)]++;
+			*err = msim_mem_write(s, ctx->as, cs->heap_ctx, h, sizeof(h));
+			if (*err)
+				return MSIM_CS_YIELD;
+			ctx->heap_ctx = cs->heap_ctx;
+			ctx->vt_start = h[HCTX(MSIM_HEAP_CTX_VT_START)];
+			ctx->vt_end = h[HCTX(MSIM_HEAP_CTX_VT_END)];
+			ctx->frag_end = h[HCTX(MSIM_HEAP_CTX_FRAG_END)];
+			return MSIM_CS_TILER_OOM;
+		}
+		if (heap_link_bad(next, h[HCTX(MSIM_HEAP_CTX_CHUNK_PAGES)])) {
+			pr_warn_ratelimited("mali_sim: protocol violation: tiler heap chunk at 0x%llx links 0x%llx, not a chunk of this heap (VA | size in 4 KiB pages, %u)\n",
+					    va, next, h[HCTX(MSIM_HEAP_CTX_CHUNK_PAGES)]);
+			return cs_fatal(ctx, cs, MSIM_EXC_CS_UNRECOVERABLE, va);
+		}
+		h[HCTX(MSIM_HEAP_CTX_CHUNK_PAGES)] = next & MSIM_CHUNK_PAGES_MASK;
+		va = next & MSIM_CHUNK_VA_MASK;
+	}
+	h[HCTX(MSIM_HEAP_CTX_CHUNKS)] = i;
+	h[HCTX(MSIM_HEAP_CTX_VT_END)] = h[HCTX(MSIM_HEAP_CTX_VT_START)];
+	*err = msim_mem_write(s, ctx->as, cs->heap_ctx, h, sizeof(h));
+	if (!*err)
+		cs->heap_short = false;
+	return MSIM_CS_YIELD;
+}
+
+/**
+ * msim_cs_heap_answer() - take the host's answer to a TILER_OOM
+ * @ctx: the stream's context (its address space)
+ * @cs: the stream, blocked on the TILER_OOM it raised
+ * @start: CS_IN_HEAP_START
+ * @end: CS_IN_HEAP_END
+ *
+ * Links the chunk in after the last one (or, for 0, lets the render pass
+ * complete short); the tiling instruction then runs again.
+ *
+ * Return: MSIM_CS_YIELD, MSIM_CS_MMU_STALL (the answer is taken again
+ * after the unlock) or MSIM_CS_FATAL.
+ */
+enum msim_cs_result msim_cs_heap_answer(struct msim_cs_ctx *ctx, struct msim_cs *cs,
+					u64 start, u64 end)
+{
+	struct msim *s = ctx->s;
+	u32 h[MSIM_HEAP_CTX_SIZE / 4];
+	int err;
+
+	err = msim_mem_read(s, ctx->as, cs->heap_ctx, h, sizeof(h));
+	if (!err && !start && !end) {
+		h[HCTX(MSIM_HEAP_CTX_FALLBACKS)]++;
+		err = msim_mem_write(s, ctx->as, cs->heap_ctx, h, sizeof(h));
+		if (!err)
+			cs->heap_short = true;
+	} else if (!err) {
+		if (start != end || heap_link_bad(start, h[HCTX(MSIM_HEAP_CTX_CHUNK_PAGES)])) {
+			pr_warn_ratelimited("mali_sim: protocol violation: TILER_OOM answered with heap start 0x%llx end 0x%llx: not one chunk of this heap (VA | size in 4 KiB pages, %u, in both)\n",
+					    start, end, h[HCTX(MSIM_HEAP_CTX_CHUNK_PAGES)]);
+			cs->oom = false;
+			return cs_fatal(ctx, cs, MSIM_EXC_CS_UNRECOVERABLE, start);
+		}
+		err = msim_mem_write(s, ctx->as, cs->oom_tail, &start, 8);
+		if (!err) {
+			h[HCTX(MSIM_HEAP_CTX_GROWN)]++;
+			h[HCTX(MSIM_HEAP_CTX_CHUNK_PAGES)] = start & MSIM_CHUNK_PAGES_MASK;
+			err = msim_mem_write(s, ctx->as, cs->heap_ctx, h, sizeof(h));
+		}
+	}
+	if (err == MSIM_MEM_STALL)
+		return MSIM_CS_MMU_STALL;
+	cs->oom = false;
+	if (err)
+		return cs_fatal(ctx, cs, err, cs->oom_tail);
+	return MSIM_CS_YIELD;
+}
+
 static bool cs_cond_met(u64 val, u64 ref, u32 cond)
 {
 	return cond == CS_COND_GT ? val > ref : val <= ref;
@@ -138,19 +288,42 @@ static enum msim_cs_result cs_exec(struct msim_cs_ctx *ctx, struct msim_cs *cs,
 
 	*advance = true;
 	switch (op) {
+	case CS_OP_RUN_TILING:
+	case CS_OP_RUN_IDVS: {
+		enum msim_cs_result r = cs_tile(ctx, cs, &err);
+
+		if (r == MSIM_CS_TILER_OOM) {
+			*advance = false;
+			return r;
+		}
+		if (r != MSIM_CS_YIELD)
+			return r;
+		break;
+	}
+	case CS_OP_HEAP_SET:
+		cs->heap_ctx = reg64(cs, src);
+		cs->heap_short = false;
+		break;
+	case CS_OP_FINISH_FRAGMENT:
+		if (cs->heap_ctx) {
+			u32 h[MSIM_HEAP_CTX_SIZE / 4];
+
+			err = msim_mem_read(s, ctx->as, cs->heap_ctx, h, sizeof(h));
+			if (!err && h[HCTX(MSIM_HEAP_CTX_FRAG_END)] != h[HCTX(MSIM_HEAP_CTX_VT_END)]) {
+				h[HCTX(MSIM_HEAP_CTX_FRAG_END)] = h[HCTX(MSIM_HEAP_CTX_VT_END)];
+				err = msim_mem_write(s, ctx->as, cs->heap_ctx, h, sizeof(h));
+			}
+		}
+		break;
 	case CS_OP_NOP:
 	case CS_OP_WAIT:
 	case CS_OP_RUN_COMPUTE:
-	case CS_OP_RUN_TILING:
-	case CS_OP_RUN_IDVS:
 	case CS_OP_RUN_FRAGMENT:
 	case CS_OP_RUN_FULLSCREEN:
 	case CS_OP_RUN_COMPUTE_INDIRECT:
 	case CS_OP_FINISH_TILING:
-	case CS_OP_FINISH_FRAGMENT:
 	case CS_OP_REQ_RESOURCE:
 	case CS_OP_SET_SB_ENTRY:
-	case CS_OP_HEAP_SET:
 	case CS_OP_TRACE_POINT:
 	case CS_OP_FLUSH_CACHE2:
 	case CS_OP_ERROR_BARRIER:
@@ -376,7 +549,7 @@ enum msim_cs_result msim_cs_run(struct msim_cs_ctx *ctx, struct msim_cs *cs,
 		}
 		cs->budget--;
 		r = cs_exec(ctx, cs, in, &advance);
-		if (r == MSIM_CS_MMU_STALL) {
+		if (r == MSIM_CS_MMU_STALL || r == MSIM_CS_TILER_OOM) {
 			cs->budget++;	/* waiting is not running */
 			return r;
 		}

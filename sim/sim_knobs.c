@@ -28,6 +28,9 @@
  *   not taken effect when the driver goes on, and the next command is
  *   dropped. A driver that waits, by polling AS_STATUS as it must, sees
  *   no difference.
+ * - tiler_chunks (default 1): tiler heap chunks a render pass (a tiling
+ *   instruction after HEAP_SET) needs when its stream does not say how
+ *   many in r42 (sim_cs.c).
  */
 #include <linux/moduleparam.h>
 
@@ -37,6 +40,7 @@ struct msim_knobs msim_knobs = {
 	.budget = 100000,
 	.as_busy_us = 50,
 	.as_done_on_read = true,
+	.tiler_chunks = 1,
 };
 
 module_param_named(fw_hang, msim_knobs.fw_hang, bool, 0644);
@@ -55,3 +59,5 @@ module_param_named(as_busy_us, msim_knobs.as_busy_us, uint, 0644);
 MODULE_PARM_DESC(as_busy_us, "Microseconds an AS command keeps AS_ACTIVE set");
 module_param_named(as_done_on_read, msim_knobs.as_done_on_read, bool, 0644);
 MODULE_PARM_DESC(as_done_on_read, "An AS command completes only when AS_STATUS is read after its time");
+module_param_named(tiler_chunks, msim_knobs.tiler_chunks, uint, 0644);
+MODULE_PARM_DESC(tiler_chunks, "Tiler heap chunks a render pass needs unless its stream says (r42)");

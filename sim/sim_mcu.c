@@ -18,7 +18,8 @@
  * stream's registers, call stack and ring position in the group's suspend
  * buffer; resume from it, on any slot; terminate; endpoint configuration;
  * status update; SYNC_UPDATE and IDLE events) and of each CS (start,
- * stop; FATAL events), runs the command stream interpreter (sim_cs.c) on
+ * stop; FATAL and TILER_OOM events, the latter answered through the CS
+ * input's heap start/end: see sim_cs.c), runs the command stream interpreter (sim_cs.c) on
  * every started stream of a running group, and reports events on the JOB
  * interrupt (bit n for CSG n).
  *
@@ -425,11 +426,31 @@ static bool fw_run_cs(struct msim *s, int g, int c, int as, struct msim_fw_pass 
 	if (msim_mem_read(s, 0, ring_in + RING_IN_INSERT, &ctx.insert, 8))
 		return true;
 
-	do {
+	/*
+	 * A stream blocked on TILER_OOM waits for the host to acknowledge it
+	 * (an unanswered OOM blocks it for good, as on hardware), then takes
+	 * the answer the host wrote beside the acknowledgment.
+	 */
+	r = MSIM_CS_YIELD;
+	if (cs->oom) {
+		u32 req = fw_rd32(s, in + CS_IN_REQ);
+		u32 ack = fw_rd32(s, MSIM_CS_OUTPUT(g, c) + CS_OUT_ACK);
+
+		if ((req ^ ack) & CS_EVT_TILER_OOM) {
+			p->poll = true;
+			return false;
+		}
+		r = msim_cs_heap_answer(&ctx, cs, fw_rd64(s, in + CS_IN_HEAP_START),
+					fw_rd64(s, in + CS_IN_HEAP_END));
+	}
+
+	/* The first step always runs (progress however often the host rings). */
+	while (r == MSIM_CS_YIELD &&
+	       (left == MSIM_SLICE || (left && !cs->slow_until && !fw_kicked(s)))) {
 		n = min_t(unsigned int, left, MSIM_STEP);
 		r = msim_cs_run(&ctx, cs, n);
 		left -= n;
-	} while (r == MSIM_CS_YIELD && left && !cs->slow_until && !fw_kicked(s));
+	}
 
 	msim_mem_write(s, 0, ring_out + RING_OUT_EXTRACT, &cs->extract, 8);
 	{
@@ -458,6 +479,18 @@ static bool fw_run_cs(struct msim *s, int g, int c, int as, struct msim_fw_pass 
 		/* not idle: it waits for the driver to unlock a region */
 		p->poll = true;
 		return false;
+	case MSIM_CS_TILER_OOM: {
+		u32 out = MSIM_CS_OUTPUT(g, c);
+
+		fw_wr64(s, out + CS_OUT_HEAP_ADDRESS, ctx.heap_ctx);
+		fw_wr32(s, out + CS_OUT_HEAP_VT_START, ctx.vt_start);
+		fw_wr32(s, out + CS_OUT_HEAP_VT_END, ctx.vt_end);
+		fw_wr32(s, out + CS_OUT_HEAP_FRAG_END, ctx.frag_end);
+		cs->oom = true;
+		cs_event(s, g, c, CS_EVT_TILER_OOM, p);
+		p->poll = true;
+		return false;
+	}
 	case MSIM_CS_STALLED:
 		pr_info("mali_sim: CSG%d CS%d stalled (instruction budget or knob)\n", g, c);
 		return false;
@@ -485,6 +518,7 @@ struct msim_cs_save {
 	u32 pad;
 	struct msim_call stack[MSIM_CALL_DEPTH];
 	u32 regs[MSIM_CS_REGS];
+	u64 heap_ctx;
 };
 
 #define MSIM_SAVE_MAGIC		0x53415645	/* "SAVE" */
@@ -503,6 +537,7 @@ static void fw_cs_save(struct msim *s, int g, int c)
 			 (cs->fatal ? MSIM_SAVE_FATAL : 0),
 		.extract = cs->extract,
 		.depth = cs->depth,
+		.heap_ctx = cs->heap_ctx,
 	};
 
 	if (!buf)
@@ -535,6 +570,7 @@ static void fw_cs_start(struct msim *s, int g, int c, bool resume)
 	cs->fatal = sv.flags & MSIM_SAVE_FATAL;
 	memcpy(cs->stack, sv.stack, sizeof(cs->stack));
 	memcpy(cs->regs, sv.regs, sizeof(cs->regs));
+	cs->heap_ctx = sv.heap_ctx;
 }
 
 /* --- command stream groups ------------------------------------------------------------ */

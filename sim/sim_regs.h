@@ -260,12 +260,15 @@
 #define CS_IN_ACK_IRQ_MASK		0x0c
 #define CS_IN_RING_BASE			0x10
 #define CS_IN_RING_SIZE			0x18
+#define CS_IN_HEAP_START		0x20	/* the host's answer to TILER_OOM */
+#define CS_IN_HEAP_END			0x28
 #define CS_IN_RING_INPUT		0x30
 #define CS_IN_RING_OUTPUT		0x38
 #define CS_REQ_STATE_MASK		GENMASK(2, 0)
 #define CS_STATE_STOP			0
 #define CS_STATE_START			1
 #define CS_REQ_CONFIG_BITS		(BIT(4) | GENMASK(11, 8))
+#define CS_EVT_TILER_OOM		BIT(26)
 #define CS_EVT_FATAL			BIT(30)
 #define CS_EVT_FAULT			BIT(31)
 
@@ -281,6 +284,10 @@
 #define CS_OUT_FATAL			0x84
 #define CS_OUT_FAULT_INFO		0x88
 #define CS_OUT_FATAL_INFO		0x90
+#define CS_OUT_HEAP_VT_START		0xc0	/* TILER_OOM: the heap's counters */
+#define CS_OUT_HEAP_VT_END		0xc4
+#define CS_OUT_HEAP_FRAG_END		0xcc
+#define CS_OUT_HEAP_ADDRESS		0xd0	/* TILER_OOM: the heap context */
 #define CS_WAIT_SYNC			BIT(31)
 #define CS_WAIT_SYNC_64			BIT(30)
 #define CS_WAIT_COND_GT			BIT(24)
@@ -290,6 +297,41 @@
 #define RING_IN_INSERT			0x00
 #define RING_OUT_EXTRACT		0x00
 #define RING_OUT_ACTIVE			0x08
+
+/*
+ * Tiler heaps. A chunk starts with a 64-byte header whose first word links
+ * the next chunk: its GPU VA (4 KiB aligned) | its size in 4 KiB pages
+ * (bits 11:0, non-zero), 0 for none. The host answers a TILER_OOM with a
+ * new chunk in the same encoding in both CS_IN_HEAP_START and
+ * CS_IN_HEAP_END, or 0 in both: no memory.
+ */
+#define MSIM_CHUNK_HDR_SIZE		64
+#define MSIM_CHUNK_PAGES_MASK		GENMASK_ULL(11, 0)
+#define MSIM_CHUNK_VA_MASK		GENMASK_ULL(47, 12)
+
+/*
+ * The heap context (32 bytes the host zeroes at creation; then the
+ * firmware's): the simulator keeps its per-heap counters there, in GPU
+ * memory, where a stream can LOAD them.
+ */
+#define MSIM_HEAP_CTX_VT_START		0x00	/* render passes whose tiling started */
+#define MSIM_HEAP_CTX_VT_END		0x04	/* ... whose tiling ended */
+#define MSIM_HEAP_CTX_FRAG_END		0x08	/* ... whose fragment work ended */
+#define MSIM_HEAP_CTX_OOM		0x0c	/* TILER_OOM events raised */
+#define MSIM_HEAP_CTX_GROWN		0x10	/* chunks the host gave and were linked in */
+#define MSIM_HEAP_CTX_FALLBACKS		0x14	/* zero answers: passes completed short */
+#define MSIM_HEAP_CTX_CHUNKS		0x18	/* chunks the last pass used */
+#define MSIM_HEAP_CTX_CHUNK_PAGES	0x1c	/* chunk size (4 KiB pages) of the linkage */
+#define MSIM_HEAP_CTX_SIZE		0x20
+
+/*
+ * Registers a tiling instruction (RUN_IDVS, RUN_TILING) reads in this
+ * model, once HEAP_SET has given the stream a heap context: the first
+ * chunk of the heap (r40:r41, what TILER_HEAP_CREATE returned) and how
+ * many chunks the render pass needs (r42; 0: the tiler_chunks knob).
+ */
+#define MSIM_TILER_FIRST_CHUNK_REG	40
+#define MSIM_TILER_CHUNKS_REG		42
 
 /* CS exception codes */
 #define MSIM_EXC_CS_INSTR_INVALID	0x49

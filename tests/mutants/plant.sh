@@ -98,6 +98,23 @@
 #                     many binds: kmemleak in kernel-log)
 #   sync-only-empty   a SYNC_ONLY without sync ops is accepted
 #                     (vm_bind_async's bad input)
+#   heap-same-chunk   a tiler heap grows by answering TILER_OOM with a chunk
+#                     the heap already has (its oldest): the linkage loops
+#                     and the pass asks no more (tiler_heap)
+#   heap-oom-unacked  TILER_OOM is never acknowledged: the stream stays
+#                     blocked until the job times out (tiler_heap)
+#   heap-max-ignored  max_chunks is ignored: the heap grows past it instead
+#                     of answering 0 (tiler_heap)
+#   heap-no-size      the chunk answered to TILER_OOM lacks its size bits
+#                     (tiler_heap: the stream faults; kernel-log: mali_sim
+#                     protocol violation)
+#   heap-initial-over-max  initial_chunk_count above max_chunks is accepted
+#                     (tiler_heap_invalid_args)
+#   heap-close-keeps  a file's close (its VM's heap pool destroyed) keeps the
+#                     heaps and their chunks (tiler_heap_teardown: Shmem not
+#                     given back; kmemleak too)
+#   heap-unlinked     a tiler heap's initial chunks are not linked: every
+#                     chunk header's next link stays 0 (heap_chunks)
 set -euo pipefail
 
 [ $# -ge 2 ] || { sed -n '/^# Usage/,/^# Mutants/p' "$0" | sed '$d' >&2; exit 2; }
@@ -626,6 +643,78 @@ NEW
 OLD
 )" "$(cat <<'NEW'
 		/* MUTANT sync-only-empty: no sync op needed */
+	heap-same-chunk)
+		edit "$d/panthor_heap.c" "$(cat <<'OLD'
+	chunk = list_first_entry(&heap->chunks,
+				 struct panthor_heap_chunk,
+				 node);
+	*new_chunk_gpu_va =
+OLD
+)" "$(cat <<'NEW'
+	chunk = list_last_entry(&heap->chunks, /* MUTANT heap-same-chunk */
+				struct panthor_heap_chunk,
+				node);
+	*new_chunk_gpu_va =
+NEW
+)"
+		;;
+	heap-oom-unacked)
+		edit "$d/panthor_sched.c" "$(cat <<'OLD'
+		panthor_fw_update_reqs(cs_iface, req, cs_iface->output->ack, CS_TILER_OOM);
+OLD
+)" "$(cat <<'NEW'
+		/* MUTANT heap-oom-unacked: no acknowledgment */
+NEW
+)"
+		;;
+	heap-max-ignored)
+		edit "$d/panthor_heap.c" "$(cat <<'OLD'
+	if (renderpasses_in_flight > heap->target_in_flight ||
+	    heap->chunk_count >= heap->max_chunks) {
+OLD
+)" "$(cat <<'NEW'
+	if (renderpasses_in_flight > heap->target_in_flight) { /* MUTANT heap-max-ignored */
+NEW
+)"
+		;;
+	heap-no-size)
+		edit "$d/panthor_heap.c" "$(cat <<'OLD'
+	*new_chunk_gpu_va = (panthor_kernel_bo_gpuva(chunk->bo) & GENMASK_ULL(63, 12)) |
+			    (heap->chunk_size >> 12);
+OLD
+)" "$(cat <<'NEW'
+	/* MUTANT heap-no-size */
+	*new_chunk_gpu_va = panthor_kernel_bo_gpuva(chunk->bo) & GENMASK_ULL(63, 12);
+NEW
+)"
+		;;
+	heap-initial-over-max)
+		edit "$d/panthor_heap.c" "$(cat <<'OLD'
+	if (initial_chunk_count > max_chunks)
+		return -EINVAL;
+OLD
+)" "$(cat <<'NEW'
+	/* MUTANT heap-initial-over-max */
+NEW
+)"
+		;;
+	heap-close-keeps)
+		edit "$d/panthor_heap.c" "$(cat <<'OLD'
+	xa_for_each(&pool->xa, i, heap)
+		drm_WARN_ON(&pool->ptdev->base, panthor_heap_destroy_locked(pool, i));
+OLD
+)" "$(cat <<'NEW'
+	/* MUTANT heap-close-keeps */
+NEW
+)"
+		;;
+	heap-unlinked)
+		edit "$d/panthor_heap.c" "$(cat <<'OLD'
+		hdr->next = (prev_gpuva & GENMASK_ULL(63, 12)) |
+			    (heap->chunk_size >> 12);
+OLD
+)" "$(cat <<'NEW'
+		hdr->next = 0; /* MUTANT heap-unlinked */
 NEW
 )"
 		;;

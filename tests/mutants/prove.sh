@@ -65,6 +65,13 @@ declare -A TESTS=(
 	[bind-signal-early]="vm_bind_async"
 	[bind-job-leak]="vm_bind_async"
 	[sync-only-empty]="vm_bind_async"
+	[heap-same-chunk]="tiler_heap"
+	[heap-oom-unacked]="tiler_heap"
+	[heap-max-ignored]="tiler_heap"
+	[heap-no-size]="tiler_heap"
+	[heap-initial-over-max]="tiler_heap_invalid_args"
+	[heap-close-keeps]="tiler_heap_teardown"
+	[heap-unlinked]="heap_chunks"
 )
 declare -A MUST=(
 	[skip-unlock]="$(own vm_bind_unbind 'BO [AB] mapped')"
@@ -99,6 +106,13 @@ declare -A MUST=(
 	[bind-signal-early]="$(own vm_bind_async 'wait-then-map: the reader (read 0x|.s group reports)')"
 	[bind-job-leak]=""
 	[sync-only-empty]="$(own vm_bind_async 'bad input, SYNC_ONLY without sync ops')"
+	[heap-same-chunk]="$(own tiler_heap 'after pass 1: ')"
+	[heap-oom-unacked]="$(own tiler_heap 'pass 1: the (group.s state is 0x1|job did not complete)')"
+	[heap-max-ignored]="$(own tiler_heap 'after pass 2: [0-9]+ TILER_OOM events, want 4')"
+	[heap-no-size]="$(own tiler_heap 'pass 1: the group.s state is 0x2')"
+	[heap-initial-over-max]="$(own tiler_heap_invalid_args 'create with initial_chunk_count 3 > max_chunks 2: got success')"
+	[heap-close-keeps]="$(own tiler_heap_teardown '[0-9]+ kB of Shmem not given back')"
+	[heap-unlinked]="$(own heap_chunks "chunk 0's header links 0x0: size field 0")"
 )
 # mutant: the kernel-log report (an extended regular expression over the
 # report lines, $SIM_DIR/run-panthor/reports.txt) that must come with a
@@ -109,18 +123,22 @@ declare -A KLOG=(
 	[bad-as-cmd]="mali_sim: protocol violation: unknown AS command"
 	[close-keeps-vms]="unreferenced object"
 	[bind-job-leak]="unreferenced object"
+	[heap-no-size]="mali_sim: protocol violation: TILER_OOM answered with heap start"
 )
 # mutant: caught only when both its MUST failure and its KLOG report are
 # there (a MUST that another fault could also cause, pinned to its cause).
 declare -A BOTH=(
 	[no-wait-after]=1
+	[heap-no-size]=1
 )
 ORDER=(skip-unlock no-wait no-wait-after bad-as-cmd unmap-no-flush unmap-no-lock remap-unmaps-all sync-after-map
        vm-leak pt-uncounted fault-unreported no-rotation close-keeps-vms
        timeout-ignored no-reset probe-fails pm-forbidden
        timeline-no-point priority-ignored job-leak fence-leak destroy-no-tick ro-writable
        version-low sparse-refused batch-wait-lost
-       bind-no-wait unmap-no-wait sync-only-no-wait bind-signal-early bind-job-leak sync-only-empty)
+       bind-no-wait unmap-no-wait sync-only-no-wait bind-signal-early bind-job-leak sync-only-empty
+       heap-same-chunk heap-oom-unacked heap-max-ignored heap-no-size heap-initial-over-max
+       heap-close-keeps heap-unlinked)
 [ $# -eq 0 ] || ORDER=("$@")
 for m in "${ORDER[@]}"; do
 	[ -n "${TESTS[$m]:-}" ] || { echo "prove.sh: unknown mutant $m" >&2; exit 2; }
