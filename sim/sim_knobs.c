@@ -28,6 +28,11 @@
  *   not taken effect when the driver goes on, and the next command is
  *   dropped. A driver that waits, by polling AS_STATUS as it must, sees
  *   no difference.
+ *
+ * And one report, read-only: user_page, whether the USER page is backed
+ * by RAM, so that a process can read a mapping of it (sim_core.c). When it
+ * is not, such a read kills the process (UML cannot map the page): a test
+ * must not try.
  */
 #include <linux/moduleparam.h>
 
@@ -55,3 +60,5 @@ module_param_named(as_busy_us, msim_knobs.as_busy_us, uint, 0644);
 MODULE_PARM_DESC(as_busy_us, "Microseconds an AS command keeps AS_ACTIVE set");
 module_param_named(as_done_on_read, msim_knobs.as_done_on_read, bool, 0644);
 MODULE_PARM_DESC(as_done_on_read, "An AS command completes only when AS_STATUS is read after its time");
+module_param_named(user_page, msim_knobs.user_page, bool, 0444);
+MODULE_PARM_DESC(user_page, "The USER page is backed by RAM: userspace can read a mapping of it");
