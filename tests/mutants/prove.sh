@@ -59,6 +59,10 @@ declare -A TESTS=(
 	[version-low]="uapi_version"
 	[sparse-refused]="uapi_version"
 	[batch-wait-lost]="job_submit_batch"
+	[mmio-offset-ignored]="user_mmio"
+	[mmio-writable]="user_mmio"
+	[mmio-fork-copied]="user_mmio"
+	[counter-off]="glb_counter"
 )
 declare -A MUST=(
 	[skip-unlock]="$(own vm_bind_unbind 'BO [AB] mapped')"
@@ -87,6 +91,10 @@ declare -A MUST=(
 	[version-low]="$(own uapi_version 'implements every feature up to 1\.9, but reports 1\.8')"
 	[sparse-refused]="$(own uapi_version 'reports 1\.9, but a feature of 1\.9 is refused: DRM_IOCTL_PANTHOR_VM_BIND')"
 	[batch-wait-lost]="$(own job_submit_batch 'B copied 0: it did not wait for A')"
+	[mmio-offset-ignored]="$(own user_mmio 'mmap of the LATEST_FLUSH page at 0x80000000000: ')"
+	[mmio-writable]="$(own user_mmio 'a writable mapping at 0x100000000000000: expected Invalid argument, got a mapping')"
+	[mmio-fork-copied]="$(own user_mmio 'fork: the child inherited the LATEST_FLUSH mapping')"
+	[counter-off]="$(own glb_counter 'round 1: STORE_STATE stored cycle count 0, timestamp 0')"
 )
 # mutant: the kernel-log report (an extended regular expression over the
 # report lines, $SIM_DIR/run-panthor/reports.txt) that must come with a
@@ -106,7 +114,8 @@ ORDER=(skip-unlock no-wait no-wait-after bad-as-cmd unmap-no-flush unmap-no-lock
        vm-leak pt-uncounted fault-unreported no-rotation close-keeps-vms
        timeout-ignored no-reset probe-fails pm-forbidden
        timeline-no-point priority-ignored job-leak fence-leak destroy-no-tick ro-writable
-       version-low sparse-refused batch-wait-lost)
+       version-low sparse-refused batch-wait-lost
+       mmio-offset-ignored mmio-writable mmio-fork-copied counter-off)
 [ $# -eq 0 ] || ORDER=("$@")
 for m in "${ORDER[@]}"; do
 	[ -n "${TESTS[$m]:-}" ] || { echo "prove.sh: unknown mutant $m" >&2; exit 2; }
