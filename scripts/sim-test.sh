@@ -43,9 +43,11 @@
 # run, default 1200), SIM_TEST_TIMEOUT (seconds for each test in the guest,
 # default 300),
 # SIM_TESTS (space-separated subset of tests to run), SIM_MEM (guest memory,
-# default 768M), SIM_JOBS (make -j, default 2), SIM_FW_IFACE (firmware
-# interface version the simulated firmware presents, default 1.1.0; 4.1.0
-# takes panthor through its GLB_STATE paths), SIM_GUEST_ENV (NAME=value
+# default 768M; under 514M the GPU window, at 512M in the board's RAM, has
+# no RAM behind its USER page and user_mmio cannot read it), SIM_JOBS
+# (make -j, default 2), SIM_FW_IFACE (firmware interface version the
+# simulated firmware presents, default 1.1.0; 4.1.0 takes panthor through
+# its GLB_STATE paths), SIM_GUEST_ENV (NAME=value
 # words given to the guest's tests as environment variables, for their
 # long modes; see each test's header).
 #

@@ -157,6 +157,7 @@ struct msim {
 	u64 ready[3];		/* shader, tiler, l2 */
 	u64 trans[3];
 	u32 flush_id;
+	u32 *user_page;		/* RAM behind the USER page, or NULL */
 
 	struct msim_as as[MSIM_NUM_AS];
 
@@ -193,6 +194,7 @@ struct msim_knobs {
 	unsigned int as_busy_us;
 	bool as_done_on_read;
 	unsigned int tiler_chunks;
+	bool user_page;		/* read-only: the USER page has RAM behind it */
 };
 
 extern struct msim_knobs msim_knobs;
@@ -206,6 +208,8 @@ void msim_log_unimplemented(struct msim *s, u32 offset, bool write);
 bool msim_gpu_read(struct msim *s, u32 offset, u32 *val);
 bool msim_gpu_write(struct msim *s, u32 offset, u32 val);
 void msim_gpu_reset(struct msim *s);
+void msim_flush_id_advance(struct msim *s);
+bool msim_fw_counter_enabled(struct msim *s);
 
 /* sim_mmu.c */
 bool msim_mmu_read(struct msim *s, u32 offset, u32 *val);

@@ -14,6 +14,19 @@
  *
  * Registers that are not modelled read as zero, ignore writes, and are
  * logged once per offset so that gaps in the model show up in the log.
+ *
+ * The USER page (GPU base + 0x10000, LATEST_FLUSH_ID) is the one page of
+ * the window that drivers map into userspace, by its physical address.
+ * UML can map into a process only pages of its own RAM (phys_mapping()
+ * knows no other), so the board puts the GPU's window in RAM that its
+ * DT reserves (/reserved-memory, mali-sim.dts): the driver's accesses
+ * still go through logic_iomem, and the page behind LATEST_FLUSH_ID is
+ * a real one that the simulator keeps holding the current flush ID.
+ * Elsewhere (a guest with too little memory) the register works but a
+ * mapping of the page cannot be read: UML's flush of the process's page
+ * tables fails to map the page from the host, and the process is killed
+ * (SIGSEGV, with a "still has locks held" report from UML). The log says
+ * so, and the knob user_page (sim_knobs.c) reads N.
  */
 #include <linux/debugfs.h>
 #include <linux/init.h>
@@ -25,6 +38,8 @@
 #include <linux/logic_iomem.h>
 #include <linux/of.h>
 #include <linux/of_address.h>
+#include <linux/mm.h>
+#include <linux/pfn.h>
 #include <linux/slab.h>
 
 #include "sim.h"
@@ -221,6 +236,22 @@ static struct resource msim_res = {
 	.flags = IORESOURCE_MEM,
 };
 
+/* Back the USER page with the reserved RAM under it, if it is RAM. */
+static void __init msim_user_page(struct msim *s, phys_addr_t phys)
+{
+	unsigned long pfn = PHYS_PFN(phys);
+
+	if (!pfn_valid(pfn) || !PageReserved(pfn_to_page(pfn))) {
+		pr_info("mali_sim: USER page %pa is not reserved RAM: mappings of it cannot be read\n",
+			&phys);
+		return;
+	}
+	s->user_page = page_address(pfn_to_page(pfn));
+	memset(s->user_page, 0, PAGE_SIZE);
+	WRITE_ONCE(*s->user_page, s->flush_id);
+	msim_knobs.user_page = true;
+}
+
 static int __init msim_init(void)
 {
 	struct device_node *gpu, *ic;
@@ -258,6 +289,7 @@ static int __init msim_init(void)
 	INIT_WORK(&s->req_work, msim_req_work);
 	INIT_DELAYED_WORK(&s->poll_work, msim_poll_work);
 	msim_dev = s;
+	msim_user_page(s, r.start + MSIM_LATEST_FLUSH);
 	msim_gpu_reset(s);
 	msim_mmu_reset(s);
 	msim_mcu_reset(s);

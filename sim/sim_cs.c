@@ -7,11 +7,12 @@
  * MOVE48, MOVE32, ADD_IMMEDIATE32/64, LOAD_MULTIPLE, STORE_MULTIPLE, WAIT
  * (everything completes synchronously, so scoreboards are always free),
  * CALL (with a bounded call stack), BRANCH (within a called buffer),
- * FLUSH_CACHE2, SYNC_ADD32/64,
+ * FLUSH_CACHE2 (which advances LATEST_FLUSH_ID), SYNC_ADD32/64,
  * SYNC_SET32/64, SYNC_WAIT32/64 (LE and GT conditions; the stream blocks
  * and the wait is reported in the CS status registers), ERROR_BARRIER,
- * FINISH_TILING, STORE_STATE (timestamp, cycle count), HEAP_SET and the
- * tiler heap model below, and the rest of the RUN_* family, REQ_RESOURCE,
+ * FINISH_TILING, STORE_STATE (timestamp, cycle count: 0 until the host
+ * enables the counters with GLB_COUNTER_EN), HEAP_SET and the tiler heap
+ * model below, and the rest of the RUN_* family, REQ_RESOURCE,
  * SET_SB_ENTRY and TRACE_POINT as no-ops.
  *
  * Tiler heaps: HEAP_SET gives the stream a heap context (the GPU VA that
@@ -325,9 +326,17 @@ static enum msim_cs_result cs_exec(struct msim_cs_ctx *ctx, struct msim_cs *cs,
 	case CS_OP_REQ_RESOURCE:
 	case CS_OP_SET_SB_ENTRY:
 	case CS_OP_TRACE_POINT:
-	case CS_OP_FLUSH_CACHE2:
 	case CS_OP_ERROR_BARRIER:
 		break;
+	case CS_OP_FLUSH_CACHE2: {
+		unsigned long flags;
+
+		/* Nothing to write back; but it is a flush: a new flush ID. */
+		spin_lock_irqsave(&s->lock, flags);
+		msim_flush_id_advance(s);
+		spin_unlock_irqrestore(&s->lock, flags);
+		break;
+	}
 	case CS_OP_MOVE48:
 		set_reg64(cs, dst, in & GENMASK_ULL(47, 0));
 		break;
@@ -494,7 +503,11 @@ static enum msim_cs_result cs_exec(struct msim_cs_ctx *ctx, struct msim_cs *cs,
 	}
 	case CS_OP_STORE_STATE: {
 		u64 addr = reg64(cs, src) + (s16)BITS(in, 0, 16);
-		u64 v = div_u64(ktime_get_raw_ns(), 10);
+		u64 v = 0;
+
+		/* The counters reach the streams only once enabled (sim_mcu.c). */
+		if (msim_fw_counter_enabled(s))
+			v = div_u64(ktime_get_raw_ns(), 10);
 
 		err = msim_mem_write(s, ctx->as, addr, &v, 8);
 		break;

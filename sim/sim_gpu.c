@@ -33,6 +33,17 @@ void msim_gpu_reset(struct msim *s)
 	s->irq[MSIM_IRQ_GPU].rawstat = 0;
 }
 
+/*
+ * LATEST_FLUSH_ID counts the cache flushes. The USER page that userspace
+ * maps holds it too, when the board gives that page RAM (sim_core.c).
+ */
+void msim_flush_id_advance(struct msim *s)
+{
+	s->flush_id++;
+	if (s->user_page)
+		WRITE_ONCE(*s->user_page, s->flush_id);
+}
+
 static const u64 msim_present[3] = {
 	MSIM_SHADER_PRESENT_VAL, MSIM_TILER_PRESENT_VAL, MSIM_L2_PRESENT_VAL,
 };
@@ -212,7 +223,7 @@ static void msim_gpu_cmd(struct msim *s, u32 cmd)
 	case MSIM_CMD_TIME:
 		break;
 	case MSIM_CMD_FLUSH_CACHES:
-		s->flush_id++;
+		msim_flush_id_advance(s);
 		msim_irq_raise(s, MSIM_IRQ_GPU, MSIM_GPU_IRQ_CLEAN_DONE);
 		break;
 	case MSIM_CMD_CLEAR_FAULT:

@@ -118,6 +118,19 @@ void msim_mcu_reset(struct msim *s)
 	s->irq[MSIM_IRQ_JOB].rawstat = 0;
 }
 
+/*
+ * GLB_REQ's COUNTER_EN (a level the host sets, which the firmware copies
+ * to GLB_ACK) has the firmware propagate the GPU's timestamp and cycle
+ * counter to the command streams. Model: until the booted firmware has
+ * acknowledged it, STORE_STATE stores 0 (sim_cs.c), so that a test can
+ * tell a driver that enables it from one that does not.
+ */
+bool msim_fw_counter_enabled(struct msim *s)
+{
+	return s->fw_booted &&
+	       (fw_rd32(s, MSIM_GLB_OUTPUT + GLB_OUT_ACK) & GLB_REQ_COUNTER_EN);
+}
+
 bool msim_mcu_read(struct msim *s, u32 offset, u32 *val)
 {
 	switch (offset) {

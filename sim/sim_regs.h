@@ -211,6 +211,7 @@
 #define GLB_STATE_ACTIVE		0
 #define GLB_STATE_HALT			BIT(12)
 #define GLB_REQ_TOGGLES			GENMASK(10, 1)
+#define GLB_REQ_COUNTER_EN		BIT(7)	/* a level, not a toggle */
 #define GLB_EVT_IDLE			BIT(26)
 
 /* CSG control block */

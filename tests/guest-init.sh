@@ -31,7 +31,7 @@ export PATH=/usr/sbin:/usr/bin:/sbin:/bin
 export SIMRUN SIMMODS SIMDRIVER SIMLANDED SIMTOPICS SIMINPROGRESS SIMKUNIT
 # The simulated GPU's device (sim/mali-sim.dts), for the tests too
 # (common.c's gpu_sysfs()): one place that names it.
-export SIMGPU=/sys/bus/platform/devices/100000000.gpu
+export SIMGPU=/sys/bus/platform/devices/20000000.gpu
 
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys

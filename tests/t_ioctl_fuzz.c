@@ -2102,6 +2102,18 @@ static void keep_map(void *p, size_t len, bool writable)
 	maps[nmaps++] = (struct map){ .p = p, .len = len, .writable = writable };
 }
 
+/* Does the simulator back the USER page with RAM (sim/sim_knobs.c)? */
+static bool user_page_backed(void)
+{
+	static int backed = -1;
+	char buf[8] = "";
+
+	if (backed < 0)
+		backed = !read_file("/sys/module/mali_sim/parameters/user_page",
+				    buf, sizeof(buf)) && buf[0] == 'Y';
+	return backed;
+}
+
 static void do_mmap(int fi)
 {
 	struct file *f = &files[fi], *o = &files[!fi];
@@ -2159,10 +2171,12 @@ static void do_mmap(int fi)
 	if (e)
 		return;
 	/*
-	 * The user MMIO page is mapped, never read: the simulator has no
-	 * physical page behind the GPU's registers for it.
+	 * The user MMIO page is read only when the simulator backs it with
+	 * RAM (mali_sim.user_page): otherwise UML kills the process.
 	 */
 	if (mmio) {
+		if ((prot & PROT_READ) && user_page_backed())
+			touch(p, false, desc);
 		munmap(p, len);
 		return;
 	}

@@ -12,12 +12,12 @@
  * take the device as panthor at all, so a driver missing part of 1.0 (say,
  * tiler heaps, or asynchronous VM_BIND) reports 1.0 and nothing more.
  *
- * Two features cannot be seen from userspace without a GPU reset or the
- * firmware's own state: the INNOCENT group state of 1.3 (only a reset
- * caused by another group sets it) counts as present once the topic that
- * brings resets (7-recovery) has landed, whose tests check the flag; and
- * GLB_COUNTER_EN of 1.6 (a firmware setting the simulator does not model)
- * counts as present.
+ * One feature cannot be seen from userspace without a GPU reset: the
+ * INNOCENT group state of 1.3 (only a reset caused by another group sets
+ * it) counts as present once the topic that brings resets (7-recovery)
+ * has landed, whose tests check the flag. GLB_COUNTER_EN of 1.6 is seen
+ * through a job: its STORE_STATE of the cycle count is 0 without it (on
+ * the simulator, sim/sim_mcu.c; t_glb_counter.c checks the value).
  */
 #include <stddef.h>
 #include <sys/mman.h>
@@ -229,9 +229,26 @@ static bool probe_1_5(int fd)
 	return true;
 }
 
-/* 1.6: GLB_COUNTER_EN, the firmware's own setting (see the top). */
+/* 1.6: GLB_COUNTER_EN: the cycle count reaches the command streams. */
 static bool probe_1_6(int fd)
 {
+	uint64_t cycles;
+	struct job_ctx j;
+	uint32_t s;
+	int r;
+
+	job_init(&j, fd);
+	job_emit(&j, cs_move48(0, j.data_va));
+	/* STORE_STATE (40) of the cycle count (state 1) to [r0]. */
+	job_emit(&j, cs_raw(40, (0ull << 40) | (1ull << 32)));
+	s = job_submit(&j, 0);
+	r = syncobj_wait(fd, s, 10000);
+	drmSyncobjDestroy(fd, s);
+	__sync_synchronize();
+	memcpy(&cycles, &j.data[0], sizeof(cycles));
+	job_fini(&j);
+	PROBE_CHECK(!r, "the STORE_STATE job did not complete");
+	PROBE_CHECK(cycles, "STORE_STATE of the cycle count stored 0 (GLB_COUNTER_EN not enabled)");
 	return true;
 }
 

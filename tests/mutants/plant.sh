@@ -115,6 +115,15 @@
 #                     given back; kmemleak too)
 #   heap-unlinked     a tiler heap's initial chunks are not linked: every
 #                     chunk header's next link stays 0 (heap_chunks)
+#   mmio-offset-ignored SET_USER_MMIO_OFFSET succeeds but changes nothing:
+#                     the LATEST_FLUSH page does not map at the 32-bit
+#                     offset (user_mmio)
+#   mmio-writable     the LATEST_FLUSH page may be mapped writable
+#                     (user_mmio)
+#   mmio-fork-copied  the LATEST_FLUSH mapping is copied into a fork()
+#                     child (user_mmio)
+#   counter-off       GLB_COUNTER_EN is not requested: the command streams'
+#                     STORE_STATE of the cycle count stores 0 (glb_counter)
 set -euo pipefail
 
 [ $# -ge 2 ] || { sed -n '/^# Usage/,/^# Mutants/p' "$0" | sed '$d' >&2; exit 2; }
@@ -715,6 +724,46 @@ NEW
 OLD
 )" "$(cat <<'NEW'
 		hdr->next = 0; /* MUTANT heap-unlinked */
+	mmio-offset-ignored)
+		edit "$d/panthor_drv.c" "$(cat <<'OLD'
+	WRITE_ONCE(pfile->user_mmio.offset, args->offset);
+OLD
+)" "$(cat <<'NEW'
+	/* MUTANT mmio-offset-ignored */
+NEW
+)"
+		;;
+	mmio-writable)
+		edit "$d/panthor_device.c" "$(cat <<'OLD'
+		if (vma->vm_end - vma->vm_start != PAGE_SIZE ||
+		    (vma->vm_flags & (VM_WRITE | VM_EXEC)))
+			return -EINVAL;
+		vm_flags_clear(vma, VM_MAYWRITE);
+OLD
+)" "$(cat <<'NEW'
+		if (vma->vm_end - vma->vm_start != PAGE_SIZE ||
+		    (vma->vm_flags & VM_EXEC)) /* MUTANT mmio-writable */
+			return -EINVAL;
+NEW
+)"
+		;;
+	mmio-fork-copied)
+		edit "$d/panthor_device.c" "$(cat <<'OLD'
+		     VM_IO | VM_DONTCOPY | VM_DONTEXPAND |
+OLD
+)" "$(cat <<'NEW'
+		     VM_IO | /* MUTANT mmio-fork-copied */ VM_DONTEXPAND |
+NEW
+)"
+		;;
+	counter-off)
+		edit "$d/panthor_fw.c" "$(cat <<'OLD'
+	panthor_fw_update_reqs(glb_iface, req, GLB_IDLE_EN | GLB_COUNTER_EN,
+			       GLB_IDLE_EN | GLB_COUNTER_EN);
+OLD
+)" "$(cat <<'NEW'
+	panthor_fw_update_reqs(glb_iface, req, GLB_IDLE_EN, /* MUTANT counter-off */
+			       GLB_IDLE_EN | GLB_COUNTER_EN);
 NEW
 )"
 		;;

@@ -72,6 +72,10 @@ declare -A TESTS=(
 	[heap-initial-over-max]="tiler_heap_invalid_args"
 	[heap-close-keeps]="tiler_heap_teardown"
 	[heap-unlinked]="heap_chunks"
+	[mmio-offset-ignored]="user_mmio"
+	[mmio-writable]="user_mmio"
+	[mmio-fork-copied]="user_mmio"
+	[counter-off]="glb_counter"
 )
 declare -A MUST=(
 	[skip-unlock]="$(own vm_bind_unbind 'BO [AB] mapped')"
@@ -113,6 +117,10 @@ declare -A MUST=(
 	[heap-initial-over-max]="$(own tiler_heap_invalid_args 'create with initial_chunk_count 3 > max_chunks 2: got success')"
 	[heap-close-keeps]="$(own tiler_heap_teardown '[0-9]+ kB of Shmem not given back')"
 	[heap-unlinked]="$(own heap_chunks "chunk 0's header links 0x0: size field 0")"
+	[mmio-offset-ignored]="$(own user_mmio 'mmap of the LATEST_FLUSH page at 0x80000000000: ')"
+	[mmio-writable]="$(own user_mmio 'a writable mapping at 0x100000000000000: expected Invalid argument, got a mapping')"
+	[mmio-fork-copied]="$(own user_mmio 'fork: the child inherited the LATEST_FLUSH mapping')"
+	[counter-off]="$(own glb_counter 'round 1: STORE_STATE stored cycle count 0, timestamp 0')"
 )
 # mutant: the kernel-log report (an extended regular expression over the
 # report lines, $SIM_DIR/run-panthor/reports.txt) that must come with a
@@ -138,7 +146,8 @@ ORDER=(skip-unlock no-wait no-wait-after bad-as-cmd unmap-no-flush unmap-no-lock
        version-low sparse-refused batch-wait-lost
        bind-no-wait unmap-no-wait sync-only-no-wait bind-signal-early bind-job-leak sync-only-empty
        heap-same-chunk heap-oom-unacked heap-max-ignored heap-no-size heap-initial-over-max
-       heap-close-keeps heap-unlinked)
+       heap-close-keeps heap-unlinked
+       mmio-offset-ignored mmio-writable mmio-fork-copied counter-off)
 [ $# -eq 0 ] || ORDER=("$@")
 for m in "${ORDER[@]}"; do
 	[ -n "${TESTS[$m]:-}" ] || { echo "prove.sh: unknown mutant $m" >&2; exit 2; }
