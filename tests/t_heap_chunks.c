@@ -213,7 +213,7 @@ int main(void)
 
 	check_chain(&j, h0.first_heap_chunk_gpu_va, 3);
 	check_chain(&j, h1.first_heap_chunk_gpu_va, 2);
-	/* Past the header, in its page (panthor maps no more up front). */
+	/* Past the header, in its page (panthor faulted at +4 KiB). */
 	gpu_write_check(&j, h0.first_heap_chunk_gpu_va + 0x100, 0x600d);
 
 	r = heap_destroy(fd, h0.handle, 0);
