@@ -97,6 +97,22 @@
 #                     over the hole too (vm_sparse)
 #   sparse-handle-ok  a sparse MAP with a BO handle or offset is accepted
 #                     (vm_sparse)
+#   bind-no-wait      an asynchronous MAP waits for none of its WAIT sync ops:
+#                     it maps and signals while the job it waits on is held
+#                     (vm_bind_async's wait-then-map)
+#   unmap-no-wait     an asynchronous UNMAP waits for none of its WAIT sync
+#                     ops: the range goes while the job using it is held
+#                     (vm_bind_async's unmap-after-use)
+#   sync-only-no-wait a SYNC_ONLY waits for none of its WAIT sync ops
+#                     (vm_bind_async's sync-only)
+#   bind-signal-early an asynchronous bind's done fence signals before its
+#                     page tables are written (half a second later, from
+#                     the job's cleanup): the job waiting on it reads
+#                     nothing (vm_bind_async's wait-then-map)
+#   bind-job-leak     a finished VM_BIND job is never freed (vm_bind_async's
+#                     many binds: kmemleak in kernel-log)
+#   sync-only-empty   a SYNC_ONLY without sync ops is accepted
+#                     (vm_bind_async's bad input)
 set -euo pipefail
 
 [ $# -ge 2 ] || { sed -n '/^# Usage/,/^# Mutants/p' "$0" | sed '$d' >&2; exit 2; }
@@ -667,6 +683,106 @@ NEW
 OLD
 )" "$(cat <<'NEW'
 	/* MUTANT sparse-handle-ok: a BO handle or offset is ignored */
+NEW
+)"
+		;;
+	bind-no-wait|unmap-no-wait|sync-only-no-wait)
+		case $m in
+		bind-no-wait) type=MAP ;;
+		unmap-no-wait) type=UNMAP ;;
+		*) type=SYNC_ONLY ;;
+		esac
+		edit "$d/panthor_drv.c" "$(cat <<'OLD'
+	/** @syncop_count: Number of sync operations. */
+	u32 syncop_count;
+};
+OLD
+)" "$(cat <<'NEW'
+	/** @syncop_count: Number of sync operations. */
+	u32 syncop_count;
+
+	bool mutant_no_wait; /* MUTANT: waits ignored */
+};
+NEW
+)"
+		edit "$d/panthor_drv.c" "$(cat <<'OLD'
+	u32 sync_op_count = ctx->jobs[job_idx].syncop_count;
+	int ret = 0;
+
+OLD
+)" "$(cat <<'NEW'
+	u32 sync_op_count = ctx->jobs[job_idx].syncop_count;
+	int ret = 0;
+
+	if (ctx->jobs[job_idx].mutant_no_wait)
+		return 0;
+NEW
+)"
+		edit "$d/panthor_drv.c" "$(cat <<'OLD'
+		ret = panthor_submit_ctx_add_job(&ctx, i, job, &op->syncs);
+		if (ret)
+			goto out_cleanup_submit_ctx;
+OLD
+)" "$(cat <<NEW
+		ret = panthor_submit_ctx_add_job(&ctx, i, job, &op->syncs);
+		if (ret)
+			goto out_cleanup_submit_ctx;
+		/* MUTANT $m */
+		ctx.jobs[i].mutant_no_wait = (op->flags & DRM_PANTHOR_VM_BIND_OP_TYPE_MASK) ==
+					     DRM_PANTHOR_VM_BIND_OP_TYPE_$type;
+NEW
+)"
+		;;
+	bind-signal-early)
+		edit "$d/panthor_mmu.c" "$(cat <<'OLD'
+	cookie = dma_fence_begin_signalling();
+	ret = panthor_vm_exec_op(job->vm, &job->ctx, true);
+	dma_fence_end_signalling(cookie);
+
+	return ret ? ERR_PTR(ret) : NULL;
+OLD
+)" "$(cat <<'NEW'
+	/* MUTANT bind-signal-early: the cleanup work writes the page tables */
+	cookie = false;
+	ret = cookie;
+
+	return ret ? ERR_PTR(ret) : NULL;
+NEW
+)"
+		edit "$d/panthor_mmu.c" "$(cat <<'OLD'
+		container_of(work, struct panthor_vm_bind_job, cleanup_op_ctx_work);
+
+	panthor_vm_bind_job_put(&job->base);
+OLD
+)" "$(cat <<'NEW'
+		container_of(work, struct panthor_vm_bind_job, cleanup_op_ctx_work);
+
+	msleep(500); /* MUTANT bind-signal-early */
+	panthor_vm_exec_op(job->vm, &job->ctx, true);
+	panthor_vm_bind_job_put(&job->base);
+NEW
+)"
+		;;
+	bind-job-leak)
+		edit "$d/panthor_mmu.c" "$(cat <<'OLD'
+	panthor_vm_cleanup_op_ctx(&job->ctx, job->vm);
+	panthor_vm_put(job->vm);
+	kfree(job);
+OLD
+)" "$(cat <<'NEW'
+	panthor_vm_cleanup_op_ctx(&job->ctx, job->vm);
+	panthor_vm_put(job->vm);
+	/* MUTANT bind-job-leak: the job is never freed */
+NEW
+)"
+		;;
+	sync-only-empty)
+		edit "$d/panthor_mmu.c" "$(cat <<'OLD'
+		if (!op->syncs.count)
+			return -EINVAL;
+OLD
+)" "$(cat <<'NEW'
+		/* MUTANT sync-only-empty: no sync op needed */
 NEW
 )"
 		;;

@@ -66,6 +66,12 @@ declare -A TESTS=(
 	[bo-unmap-restores]="vm_sparse"
 	[sparse-hole-kept]="vm_sparse"
 	[sparse-handle-ok]="vm_sparse"
+	[bind-no-wait]="vm_bind_async"
+	[unmap-no-wait]="vm_bind_async"
+	[sync-only-no-wait]="vm_bind_async"
+	[bind-signal-early]="vm_bind_async"
+	[bind-job-leak]="vm_bind_async"
+	[sync-only-empty]="vm_bind_async"
 )
 declare -A MUST=(
 	[skip-unlock]="$(own vm_bind_unbind 'BO [AB] mapped')"
@@ -101,6 +107,12 @@ declare -A MUST=(
 	[bo-unmap-restores]="$(own vm_sparse 'where the BO was unmapped: the GPU read')"
 	[sparse-hole-kept]="$(own vm_sparse 'the hole.s first page: the GPU read')"
 	[sparse-handle-ok]="$(own vm_sparse 'a sparse bind with a BO (handle|offset)')"
+	[bind-no-wait]="$(own vm_bind_async 'wait-then-map: the bind signalled before the job it waits on')"
+	[unmap-no-wait]="$(own vm_bind_async 'unmap-after-use: the unmap signalled before')"
+	[sync-only-no-wait]="$(own vm_bind_async 'sync-only: signalled before the job it waits on ended')"
+	[bind-signal-early]="$(own vm_bind_async 'wait-then-map: the reader (read 0x|.s group reports)')"
+	[bind-job-leak]=""
+	[sync-only-empty]="$(own vm_bind_async 'bad input, SYNC_ONLY without sync ops')"
 )
 # mutant: the kernel-log report (an extended regular expression over the
 # report lines, $SIM_DIR/run-panthor/reports.txt) that must come with a
@@ -110,6 +122,7 @@ declare -A KLOG=(
 	[no-wait-after]="mali_sim: protocol violation: AS[0-9]+: accessed at 0x[0-9a-f]+ while an UPDATE that sets it up is in progress"
 	[bad-as-cmd]="mali_sim: protocol violation: unknown AS command"
 	[close-keeps-vms]="unreferenced object"
+	[bind-job-leak]="unreferenced object"
 )
 # mutant: caught only when both its MUST failure and its KLOG report are
 # there (a MUST that another fault could also cause, pinned to its cause).
@@ -122,7 +135,8 @@ ORDER=(skip-unlock no-wait no-wait-after bad-as-cmd unmap-no-flush unmap-no-lock
        timeline-no-point priority-ignored job-leak fence-leak destroy-no-tick ro-writable
        version-low sparse-refused batch-wait-lost
        sparse-unmapped sparse-readonly sparse-shared bo-over-sparse-dummy
-       bo-unmap-restores sparse-hole-kept sparse-handle-ok)
+       bo-unmap-restores sparse-hole-kept sparse-handle-ok
+       bind-no-wait unmap-no-wait sync-only-no-wait bind-signal-early bind-job-leak sync-only-empty)
 [ $# -eq 0 ] || ORDER=("$@")
 for m in "${ORDER[@]}"; do
 	[ -n "${TESTS[$m]:-}" ] || { echo "prove.sh: unknown mutant $m" >&2; exit 2; }
