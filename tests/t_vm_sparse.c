@@ -30,7 +30,9 @@
  *   and the hole where they aimed still faults. panthor (7.3) takes an
  *   empty range as a bind that does nothing (success); forseti refuses
  *   it, as it refuses any empty MAP; that it changed nothing is checked
- *   on both.
+ *   on both;
+ * - an asynchronous sparse MAP (DRM_PANTHOR_VM_BIND_ASYNC), the first of
+ *   its VM, reads zero and takes a GPU write once its fence signals.
  *
  * After a fault, forseti makes the VM unusable; panthor (7.3) keeps it
  * usable and notes the fault: each fault is checked on a VM of its own,
@@ -264,6 +266,45 @@ static void check_partial_unmap(int fd, uint64_t va, const char *what)
 	expect_fault(&d, va, what);
 }
 
+/*
+ * An asynchronous sparse MAP, the first sparse map of its VM: once its
+ * fence signals, the range reads zero and takes a GPU write.
+ */
+static void check_async_sparse(int fd)
+{
+	struct drm_panthor_sync_op sop = {
+		.flags = DRM_PANTHOR_SYNC_OP_SIGNAL | DRM_PANTHOR_SYNC_OP_HANDLE_TYPE_SYNCOBJ,
+	};
+	struct drm_panthor_vm_bind_op op = {
+		.flags = sparse_noexec, .va = SPARSE_VA, .size = SPARSE_SIZE,
+		.syncs = DRM_PANTHOR_OBJ_ARRAY(1, &sop),
+	};
+	struct drm_panthor_vm_bind b = {
+		.flags = DRM_PANTHOR_VM_BIND_ASYNC, .ops = DRM_PANTHOR_OBJ_ARRAY(1, &op),
+	};
+	uint64_t wva = SPARSE_VA + 0x200040;
+	struct job_ctx j;
+	int r;
+
+	job_init(&j, fd);
+	sop.handle = syncobj_create(fd);
+	b.vm_id = j.vm;
+	r = drmIoctl(fd, DRM_IOCTL_PANTHOR_VM_BIND, &b) ? errno : 0;
+	CHECK(!r, "an asynchronous sparse VM_BIND failed: %s", strerror(r));
+	r = syncobj_wait(fd, sop.handle, 10000);
+	CHECK(!r, "the asynchronous sparse bind's fence did not signal: %s", strerror(-r));
+	expect_sparse(&j, spots, NSPOTS, 0, "an asynchronous sparse range");
+	r = gpu_write(&j, wva, WRITTEN);
+	CHECK(!r, "a GPU write to the asynchronous sparse range faulted or stalled: %s",
+	      job_read_why(&j, r));
+	expect_sparse(&j, spots, NSPOTS, WRITTEN, "the asynchronous sparse range after a write");
+	printf("an asynchronous sparse range reads zero and takes a write\n");
+
+	drmSyncobjDestroy(fd, sop.handle);
+	vm_unmap(fd, j.vm, SPARSE_VA, SPARSE_SIZE);
+	job_fini(&j);
+}
+
 static void check_bad_input(int fd)
 {
 	/* A BO stands where the bad binds aim; a hole is beside it. */
@@ -332,6 +373,7 @@ int main(void)
 	check_bo_over_sparse(fd);
 	check_partial_unmap(fd, SPARSE_VA + HOLE_OFF, "the hole's first page");
 	check_partial_unmap(fd, SPARSE_VA + HOLE_OFF + HOLE_SIZE - 4, "the hole's last page");
+	check_async_sparse(fd);
 	check_bad_input(fd);
 
 	close(fd);

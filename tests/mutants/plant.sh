@@ -113,6 +113,8 @@
 #                     many binds: kmemleak in kernel-log)
 #   sync-only-empty   a SYNC_ONLY without sync ops is accepted
 #                     (vm_bind_async's bad input)
+#   async-sparse-skipped an asynchronous sparse MAP signals without mapping
+#                     anything: GPU reads of the range fault (vm_sparse)
 set -euo pipefail
 
 [ $# -ge 2 ] || { sed -n '/^# Usage/,/^# Mutants/p' "$0" | sed '$d' >&2; exit 2; }
@@ -773,6 +775,22 @@ OLD
 	panthor_vm_cleanup_op_ctx(&job->ctx, job->vm);
 	panthor_vm_put(job->vm);
 	/* MUTANT bind-job-leak: the job is never freed */
+NEW
+)"
+		;;
+	async-sparse-skipped)
+		edit "$d/panthor_mmu.c" "$(cat <<'OLD'
+	cookie = dma_fence_begin_signalling();
+	ret = panthor_vm_exec_op(job->vm, &job->ctx, true);
+	dma_fence_end_signalling(cookie);
+OLD
+)" "$(cat <<'NEW'
+	cookie = dma_fence_begin_signalling();
+	if (job->ctx.flags & DRM_PANTHOR_VM_BIND_OP_MAP_SPARSE)
+		ret = 0; /* MUTANT async-sparse-skipped */
+	else
+		ret = panthor_vm_exec_op(job->vm, &job->ctx, true);
+	dma_fence_end_signalling(cookie);
 NEW
 )"
 		;;

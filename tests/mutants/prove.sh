@@ -72,6 +72,7 @@ declare -A TESTS=(
 	[bind-signal-early]="vm_bind_async"
 	[bind-job-leak]="vm_bind_async"
 	[sync-only-empty]="vm_bind_async"
+	[async-sparse-skipped]="vm_sparse"
 )
 declare -A MUST=(
 	[skip-unlock]="$(own vm_bind_unbind 'BO [AB] mapped')"
@@ -113,6 +114,7 @@ declare -A MUST=(
 	[bind-signal-early]="$(own vm_bind_async 'wait-then-map: the reader (read 0x|.s group reports)')"
 	[bind-job-leak]=""
 	[sync-only-empty]="$(own vm_bind_async 'bad input, SYNC_ONLY without sync ops')"
+	[async-sparse-skipped]="$(own vm_sparse 'an asynchronous sparse range: the GPU.s read of the sparse range did not complete')"
 )
 # mutant: the kernel-log report (an extended regular expression over the
 # report lines, $SIM_DIR/run-panthor/reports.txt) that must come with a
@@ -136,7 +138,8 @@ ORDER=(skip-unlock no-wait no-wait-after bad-as-cmd unmap-no-flush unmap-no-lock
        version-low sparse-refused batch-wait-lost
        sparse-unmapped sparse-readonly sparse-shared bo-over-sparse-dummy
        bo-unmap-restores sparse-hole-kept sparse-handle-ok
-       bind-no-wait unmap-no-wait sync-only-no-wait bind-signal-early bind-job-leak sync-only-empty)
+       bind-no-wait unmap-no-wait sync-only-no-wait bind-signal-early bind-job-leak sync-only-empty
+       async-sparse-skipped)
 [ $# -eq 0 ] || ORDER=("$@")
 for m in "${ORDER[@]}"; do
 	[ -n "${TESTS[$m]:-}" ] || { echo "prove.sh: unknown mutant $m" >&2; exit 2; }
