@@ -82,6 +82,21 @@
 #   batch-wait-lost   in a GROUP_SUBMIT of several queue submits, a wait on
 #                     a point that an earlier one signals is dropped
 #                     (job_submit_batch)
+#   sparse-unmapped   a sparse MAP maps no page: GPU reads of the range
+#                     fault (vm_sparse)
+#   sparse-readonly   a sparse MAP drops write permission: GPU writes to the
+#                     range fault (vm_sparse)
+#   sparse-shared     one dummy object for every file: what one file's GPU
+#                     writes to a sparse range, another file's reads
+#                     (vm_sparse)
+#   bo-over-sparse-dummy a BO mapped over part of a sparse range gets the
+#                     dummy's pages, not its own (vm_sparse)
+#   bo-unmap-restores unmapping a BO maps the dummy back where it was, once
+#                     the file has a sparse mapping: no hole (vm_sparse)
+#   sparse-hole-kept  a partial UNMAP of a sparse range maps the dummy back
+#                     over the hole too (vm_sparse)
+#   sparse-handle-ok  a sparse MAP with a BO handle or offset is accepted
+#                     (vm_sparse)
 #   bind-no-wait      an asynchronous MAP waits for none of its WAIT sync ops:
 #                     it maps and signals while the job it waits on is held
 #                     (vm_bind_async's wait-then-map)
@@ -124,6 +139,8 @@
 #                     child (user_mmio)
 #   counter-off       GLB_COUNTER_EN is not requested: the command streams'
 #                     STORE_STATE of the cycle count stores 0 (glb_counter)
+#   async-sparse-skipped an asynchronous sparse MAP signals without mapping
+#                     anything: GPU reads of the range fault (vm_sparse)
 set -euo pipefail
 
 [ $# -ge 2 ] || { sed -n '/^# Usage/,/^# Mutants/p' "$0" | sed '$d' >&2; exit 2; }
@@ -555,6 +572,148 @@ OLD
 NEW
 )"
 		;;
+	sparse-unmapped)
+		edit "$d/panthor_mmu.c" "$(cat <<'OLD'
+	if (flags & DRM_PANTHOR_VM_BIND_OP_MAP_SPARSE)
+		return panthor_vm_map_sparse(vm, op->va.addr, prot,
+					     bo->dmap.sgt, op->va.range);
+OLD
+)" "$(cat <<'NEW'
+	if (flags & DRM_PANTHOR_VM_BIND_OP_MAP_SPARSE)
+		return 0; /* MUTANT sparse-unmapped */
+NEW
+)"
+		;;
+	sparse-readonly)
+		edit "$d/panthor_mmu.c" "$(cat <<'OLD'
+	if (flags & DRM_PANTHOR_VM_BIND_OP_MAP_SPARSE)
+		return panthor_vm_map_sparse(vm, op->va.addr, prot,
+					     bo->dmap.sgt, op->va.range);
+OLD
+)" "$(cat <<'NEW'
+	if (flags & DRM_PANTHOR_VM_BIND_OP_MAP_SPARSE) /* MUTANT sparse-readonly */
+		return panthor_vm_map_sparse(vm, op->va.addr, prot & ~IOMMU_WRITE,
+					     bo->dmap.sgt, op->va.range);
+NEW
+)"
+		;;
+	sparse-shared)
+		edit "$d/panthor_mmu.c" "$(cat <<'OLD'
+	dummy = panthor_dummy_bo_create(pfile->ptdev);
+	if (IS_ERR(dummy)) {
+OLD
+)" "$(cat <<'NEW'
+	{
+		static struct panthor_gem_object *mutant_dummy; /* MUTANT sparse-shared */
+
+		if (!mutant_dummy)
+			mutant_dummy = panthor_dummy_bo_create(pfile->ptdev);
+		dummy = mutant_dummy;
+		if (!IS_ERR(dummy))
+			drm_gem_object_get(&dummy->base);
+	}
+	if (IS_ERR(dummy)) {
+NEW
+)"
+		;;
+	bo-over-sparse-dummy)
+		edit "$d/panthor_mmu.c" "$(cat <<'OLD'
+	if (flags & DRM_PANTHOR_VM_BIND_OP_MAP_SPARSE)
+		return panthor_vm_map_sparse(vm, op->va.addr, prot,
+					     bo->dmap.sgt, op->va.range);
+OLD
+)" "$(cat <<'NEW'
+	if (flags & DRM_PANTHOR_VM_BIND_OP_MAP_SPARSE)
+		return panthor_vm_map_sparse(vm, op->va.addr, prot,
+					     bo->dmap.sgt, op->va.range);
+	if (mutant_over_sparse) { /* MUTANT bo-over-sparse-dummy */
+		mutant_over_sparse = false;
+		return panthor_vm_map_sparse(vm, op->va.addr, prot,
+					     vm->dummy->dmap.sgt, op->va.range);
+	}
+NEW
+)"
+		edit "$d/panthor_mmu.c" "$(cat <<'OLD'
+static int
+panthor_vm_exec_map_op(struct panthor_vm *vm, u32 flags,
+OLD
+)" "$(cat <<'NEW'
+static bool mutant_over_sparse; /* MUTANT bo-over-sparse-dummy */
+
+static int
+panthor_vm_exec_map_op(struct panthor_vm *vm, u32 flags,
+NEW
+)"
+		edit "$d/panthor_mmu.c" "$(cat <<'OLD'
+	drm_gpuva_op_remap_to_unmap_range(&op->remap, &unmap_start, &unmap_range);
+OLD
+)" "$(cat <<'NEW'
+	drm_gpuva_op_remap_to_unmap_range(&op->remap, &unmap_start, &unmap_range);
+	if ((unmap_vma->flags & DRM_PANTHOR_VM_BIND_OP_MAP_SPARSE) &&
+	    !(op_ctx->flags & DRM_PANTHOR_VM_BIND_OP_MAP_SPARSE) &&
+	    (op_ctx->flags & DRM_PANTHOR_VM_BIND_OP_TYPE_MASK) == DRM_PANTHOR_VM_BIND_OP_TYPE_MAP)
+		mutant_over_sparse = true; /* MUTANT bo-over-sparse-dummy */
+NEW
+)"
+		;;
+	bo-unmap-restores)
+		edit "$d/panthor_mmu.c" "$(cat <<'OLD'
+	if (!unmap_vma->evicted) {
+		panthor_vm_unmap_pages(vm, unmap_vma->base.va.addr,
+				       unmap_vma->base.va.range);
+	}
+OLD
+)" "$(cat <<'NEW'
+	if (!unmap_vma->evicted) {
+		panthor_vm_unmap_pages(vm, unmap_vma->base.va.addr,
+				       unmap_vma->base.va.range);
+		/* MUTANT bo-unmap-restores: the dummy goes back where a BO was */
+		if (!(unmap_vma->flags & DRM_PANTHOR_VM_BIND_OP_MAP_SPARSE) &&
+		    vm->dummy && vm->dummy->dmap.sgt && unmap_vma->base.va.range < SZ_2M &&
+		    vm->op_ctx && vm->op_ctx->flags == DRM_PANTHOR_VM_BIND_OP_TYPE_UNMAP)
+			panthor_vm_map_sparse(vm, unmap_vma->base.va.addr,
+					      flags_to_prot(unmap_vma->flags),
+					      vm->dummy->dmap.sgt,
+					      unmap_vma->base.va.range);
+	}
+NEW
+)"
+		;;
+	sparse-hole-kept)
+		edit "$d/panthor_mmu.c" "$(cat <<'OLD'
+	drm_gpuva_remap(prev_vma ? &prev_vma->base : NULL,
+OLD
+)" "$(cat <<'NEW'
+	if ((unmap_vma->flags & DRM_PANTHOR_VM_BIND_OP_MAP_SPARSE) &&
+	    op->remap.prev && op->remap.next &&
+	    (op_ctx->flags & DRM_PANTHOR_VM_BIND_OP_TYPE_MASK) == DRM_PANTHOR_VM_BIND_OP_TYPE_UNMAP) {
+		/* MUTANT sparse-hole-kept: the hole is mapped back too */
+		u64 hole = op->remap.prev->va.addr + op->remap.prev->va.range;
+		struct drm_gpuva_op_map map_op = {
+			.va.addr = hole,
+			.va.range = op->remap.next->va.addr - hole,
+			.gem.obj = op->remap.prev->gem.obj,
+		};
+
+		panthor_fix_sparse_map_offset(&map_op, unmap_vma->flags);
+		ret = panthor_vm_exec_map_op(vm, unmap_vma->flags, &map_op);
+		if (ret)
+			return ret;
+	}
+	drm_gpuva_remap(prev_vma ? &prev_vma->base : NULL,
+NEW
+)"
+		;;
+	sparse-handle-ok)
+		edit "$d/panthor_mmu.c" "$(cat <<'OLD'
+	if (is_sparse && (op->bo_handle || op->bo_offset))
+		return -EINVAL;
+OLD
+)" "$(cat <<'NEW'
+	/* MUTANT sparse-handle-ok: a BO handle or offset is ignored */
+NEW
+)"
+		;;
 	bind-no-wait|unmap-no-wait|sync-only-no-wait)
 		case $m in
 		bind-no-wait) type=MAP ;;
@@ -642,6 +801,22 @@ OLD
 	panthor_vm_cleanup_op_ctx(&job->ctx, job->vm);
 	panthor_vm_put(job->vm);
 	/* MUTANT bind-job-leak: the job is never freed */
+NEW
+)"
+		;;
+	async-sparse-skipped)
+		edit "$d/panthor_mmu.c" "$(cat <<'OLD'
+	cookie = dma_fence_begin_signalling();
+	ret = panthor_vm_exec_op(job->vm, &job->ctx, true);
+	dma_fence_end_signalling(cookie);
+OLD
+)" "$(cat <<'NEW'
+	cookie = dma_fence_begin_signalling();
+	if (job->ctx.flags & DRM_PANTHOR_VM_BIND_OP_MAP_SPARSE)
+		ret = 0; /* MUTANT async-sparse-skipped */
+	else
+		ret = panthor_vm_exec_op(job->vm, &job->ctx, true);
+	dma_fence_end_signalling(cookie);
 NEW
 )"
 		;;

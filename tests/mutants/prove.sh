@@ -59,6 +59,13 @@ declare -A TESTS=(
 	[version-low]="uapi_version"
 	[sparse-refused]="uapi_version"
 	[batch-wait-lost]="job_submit_batch"
+	[sparse-unmapped]="vm_sparse"
+	[sparse-readonly]="vm_sparse"
+	[sparse-shared]="vm_sparse"
+	[bo-over-sparse-dummy]="vm_sparse"
+	[bo-unmap-restores]="vm_sparse"
+	[sparse-hole-kept]="vm_sparse"
+	[sparse-handle-ok]="vm_sparse"
 	[bind-no-wait]="vm_bind_async"
 	[unmap-no-wait]="vm_bind_async"
 	[sync-only-no-wait]="vm_bind_async"
@@ -76,6 +83,7 @@ declare -A TESTS=(
 	[mmio-writable]="user_mmio"
 	[mmio-fork-copied]="user_mmio"
 	[counter-off]="glb_counter"
+	[async-sparse-skipped]="vm_sparse"
 )
 declare -A MUST=(
 	[skip-unlock]="$(own vm_bind_unbind 'BO [AB] mapped')"
@@ -104,6 +112,13 @@ declare -A MUST=(
 	[version-low]="$(own uapi_version 'implements every feature up to 1\.9, but reports 1\.8')"
 	[sparse-refused]="$(own uapi_version 'reports 1\.9, but a feature of 1\.9 is refused: DRM_IOCTL_PANTHOR_VM_BIND')"
 	[batch-wait-lost]="$(own job_submit_batch 'B copied 0: it did not wait for A')"
+	[sparse-unmapped]="$(own vm_sparse 'a fresh sparse range: the GPU.s read of the sparse range did not complete')"
+	[sparse-readonly]="$(own vm_sparse 'a GPU write to the sparse range faulted')"
+	[sparse-shared]="$(own vm_sparse 'another file.s sparse range')"
+	[bo-over-sparse-dummy]="$(own vm_sparse 'the BO mapped over the sparse range: the GPU read')"
+	[bo-unmap-restores]="$(own vm_sparse 'where the BO was unmapped: the GPU read')"
+	[sparse-hole-kept]="$(own vm_sparse 'the hole.s first page: the GPU read')"
+	[sparse-handle-ok]="$(own vm_sparse 'a sparse bind with a BO (handle|offset)')"
 	[bind-no-wait]="$(own vm_bind_async 'wait-then-map: the bind signalled before the job it waits on')"
 	[unmap-no-wait]="$(own vm_bind_async 'unmap-after-use: the unmap signalled before')"
 	[sync-only-no-wait]="$(own vm_bind_async 'sync-only: signalled before the job it waits on ended')"
@@ -121,6 +136,7 @@ declare -A MUST=(
 	[mmio-writable]="$(own user_mmio 'a writable mapping at 0x100000000000000: expected Invalid argument, got a mapping')"
 	[mmio-fork-copied]="$(own user_mmio 'fork: the child inherited the LATEST_FLUSH mapping')"
 	[counter-off]="$(own glb_counter 'round 1: STORE_STATE stored cycle count 0, timestamp 0')"
+	[async-sparse-skipped]="$(own vm_sparse 'an asynchronous sparse range: the GPU.s read of the sparse range did not complete')"
 )
 # mutant: the kernel-log report (an extended regular expression over the
 # report lines, $SIM_DIR/run-panthor/reports.txt) that must come with a
@@ -144,7 +160,10 @@ ORDER=(skip-unlock no-wait no-wait-after bad-as-cmd unmap-no-flush unmap-no-lock
        timeout-ignored no-reset probe-fails pm-forbidden
        timeline-no-point priority-ignored job-leak fence-leak destroy-no-tick ro-writable
        version-low sparse-refused batch-wait-lost
+       sparse-unmapped sparse-readonly sparse-shared bo-over-sparse-dummy
+       bo-unmap-restores sparse-hole-kept sparse-handle-ok
        bind-no-wait unmap-no-wait sync-only-no-wait bind-signal-early bind-job-leak sync-only-empty
+       async-sparse-skipped
        heap-same-chunk heap-oom-unacked heap-max-ignored heap-no-size heap-initial-over-max
        heap-close-keeps heap-unlinked
        mmio-offset-ignored mmio-writable mmio-fork-copied counter-off)
