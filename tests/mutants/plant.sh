@@ -899,6 +899,9 @@ NEW
 OLD
 )" "$(cat <<'NEW'
 		hdr->next = 0; /* MUTANT heap-unlinked */
+NEW
+)"
+		;;
 	mmio-offset-ignored)
 		edit "$d/panthor_drv.c" "$(cat <<'OLD'
 	WRITE_ONCE(pfile->user_mmio.offset, args->offset);
