@@ -4,8 +4,9 @@
  * 1. A heap destroyed while a job of its group is queued to use it (the
  *    stream waits on a gate another group opens after the destroy): the destroy
  *    succeeds, the job ends in bounded time, having completed or faulted
- *    (a freed chunk is unmapped: panthor's group gets a fatal fault), and
- *    a new group on the same VM runs.
+ *    (a freed chunk is unmapped: the group gets a fatal fault), and a new
+ *    group runs: on the same VM, or, where the fault made the VM unusable
+ *    (forseti: any GPU fault does), on a new one.
  * 2. Files closed with heaps live (several heaps of initial chunks, one
  *    grown by TILER_OOM, neither heaps, groups nor VM destroyed), three
  *    times: the heaps' memory is given back (the guest's Shmem returns to
@@ -35,6 +36,7 @@ static long shmem_kb(void)
 static void destroy_while_queued(int fd)
 {
 	struct drm_panthor_tiler_heap_create h = {};
+	struct drm_panthor_vm_get_state vs = {};
 	struct job_ctx j, k;
 	uint32_t out, fq = 0, g2, s2;
 	uint64_t *b;
@@ -77,12 +79,29 @@ static void destroy_while_queued(int fd)
 	      "the job neither completed nor faulted (state 0x%x)", j.state);
 	drmSyncobjDestroy(fd, out);
 
-	/* The VM is still good for a new group. */
-	k = j;
-	k.group = group_create(fd, j.vm);
-	job_reset(&k);
-	job_check_healthy(&k, "a new group after the destroy");
-	group_destroy(fd, k.group);
+	/*
+	 * The driver is still good for a new group: on the same VM, unless
+	 * the fault made it unusable (forseti's rule for any GPU fault, which
+	 * VM_GET_STATE reports; panthor keeps it usable), then on a new one.
+	 */
+	vs.vm_id = j.vm;
+	CHECK_IOCTL(fd, DRM_IOCTL_PANTHOR_VM_GET_STATE, &vs);
+	printf("VM state after the job: %u\n", vs.state);
+	CHECK(vs.state == DRM_PANTHOR_VM_STATE_USABLE ||
+	      (vs.state == DRM_PANTHOR_VM_STATE_UNUSABLE && is_forseti(fd) &&
+	       (j.state & DRM_PANTHOR_GROUP_STATE_FATAL_FAULT)),
+	      "VM state %u after the job (group state 0x%x)", vs.state, j.state);
+	if (vs.state == DRM_PANTHOR_VM_STATE_USABLE) {
+		k = j;
+		k.group = group_create(fd, j.vm);
+		job_reset(&k);
+		job_check_healthy(&k, "a new group after the destroy");
+		group_destroy(fd, k.group);
+	} else {
+		job_init(&k, fd);
+		job_check_healthy(&k, "a new VM and group after the destroy");
+		job_fini(&k);
+	}
 	job_fini(&j);
 }
 
