@@ -395,6 +395,16 @@ static void check_teardown(struct job_ctx *j, uint32_t g3)
 close:
 	if (!part("teardown-close"))
 		return;
+	/*
+	 * The same panthor bug at close: the file's VMs are destroyed with
+	 * the bind still queued, which may then run after (timing decides)
+	 * and leak the VM's page tables (make test's panthor lane saw it at
+	 * module_reload's rmmod, one run in two).
+	 */
+	if (!is_forseti(j->fd)) {
+		printf("teardown: close with binds pending: not checked on panthor, which may leak the VM\n");
+		return;
+	}
 
 	/* A file closed with its binds waiting on its held job. */
 	fd2 = open_render();
