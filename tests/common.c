@@ -477,16 +477,17 @@ void job_check_healthy(struct job_ctx *j, const char *when)
 	CHECK(j->data[0] == 0x600d, "%s: the job wrote 0x%x", when, j->data[0]);
 }
 
-int job_read_pages(struct job_ctx *j, uint64_t va, unsigned int n)
+int job_read_words(struct job_ctx *j, const uint64_t *va, unsigned int n, uint32_t fill)
 {
 	unsigned int i;
 	uint32_t s;
 	int r;
 
-	memset(j->data, 0, n * 4);
+	for (i = 0; i < n; i++)
+		j->data[i] = fill;
 	job_reset(j);
 	for (i = 0; i < n; i++) {
-		job_emit(j, cs_move48(0, va + i * 0x1000ull));
+		job_emit(j, cs_move48(0, va[i]));
 		job_emit(j, cs_load_multiple(2, 0, 0x1, 0));
 		job_emit(j, cs_move48(4, j->data_va + 4 * i));
 		job_emit(j, cs_store_multiple(2, 4, 0x1, 0));
@@ -502,6 +503,20 @@ int job_read_pages(struct job_ctx *j, uint64_t va, unsigned int n)
 	if (j->state & (DRM_PANTHOR_GROUP_STATE_TIMEDOUT | DRM_PANTHOR_GROUP_STATE_FATAL_FAULT))
 		return -EIO;
 	return 0;
+}
+
+int job_read_pages(struct job_ctx *j, uint64_t va, unsigned int n)
+{
+	uint64_t *addrs = calloc(n, sizeof(*addrs));
+	unsigned int i;
+	int r;
+
+	CHECK(addrs, "out of memory");
+	for (i = 0; i < n; i++)
+		addrs[i] = va + i * 0x1000ull;
+	r = job_read_words(j, addrs, n, 0);
+	free(addrs);
+	return r;
 }
 
 const char *job_read_why(const struct job_ctx *j, int r)

@@ -143,13 +143,16 @@ uint32_t job_submit(struct job_ctx *j, uint32_t in_syncobj);
 /* Run a job that stores 0x600d in j->data[0]; fail (naming @when) unless it does. */
 void job_check_healthy(struct job_ctx *j, const char *when);
 /*
- * Run a job that copies the first word of each of @n pages from GPU VA @va
- * into j->data[0..n-1]; j->data is zeroed first. 0 when its fence signalled
- * within 10 s and the group is still fine; -ETIME when the fence did not
- * signal; -EIO when it signalled but the job was killed: the group's state
- * (in j->state) says TIMEDOUT (e.g. a read stalled on a locked region that
- * was never unlocked, until the driver's job timeout) or FATAL_FAULT.
+ * Run a job that copies the 32-bit word at each of the @n GPU addresses
+ * @va[] into j->data[0..n-1], each set to @fill first. 0 when its fence
+ * signalled within 10 s and the group is still fine; -ETIME when the fence
+ * did not signal; -EIO when it signalled but the job was killed: the
+ * group's state (in j->state) says TIMEDOUT (e.g. a read stalled on a
+ * locked region that was never unlocked, until the driver's job timeout)
+ * or FATAL_FAULT.
  */
+int job_read_words(struct job_ctx *j, const uint64_t *va, unsigned int n, uint32_t fill);
+/* job_read_words() of the first word of each of @n pages from @va, fill 0. */
 int job_read_pages(struct job_ctx *j, uint64_t va, unsigned int n);
 /* Why job_read_pages() returned @r, in words (for a FAIL line). */
 const char *job_read_why(const struct job_ctx *j, int r);

@@ -73,36 +73,6 @@ static void map_sparse(int fd, uint32_t vm, uint64_t va, uint64_t size)
 	      (unsigned long long)size, strerror(r));
 }
 
-/*
- * A job copies the word at each GPU address of @va[] into j->data[i],
- * which holds SENTINEL before. 0 when it completed without a fault;
- * -ETIME, -EIO (j->state says why) otherwise.
- */
-static int gpu_read(struct job_ctx *j, const uint64_t *va, unsigned int n)
-{
-	unsigned int i;
-	uint32_t s;
-	int r;
-
-	for (i = 0; i < n; i++)
-		j->data[i] = SENTINEL;
-	job_reset(j);
-	for (i = 0; i < n; i++) {
-		job_emit(j, cs_move48(0, va[i]));
-		job_emit(j, cs_load_multiple(2, 0, 0x1, 0));
-		job_emit(j, cs_move48(4, j->data_va + 4 * i));
-		job_emit(j, cs_store_multiple(2, 4, 0x1, 0));
-	}
-	s = job_submit(j, 0);
-	r = syncobj_wait(j->fd, s, 10000);
-	drmSyncobjDestroy(j->fd, s);
-	__sync_synchronize();
-	if (r)
-		return r;
-	j->state = group_state(j->fd, j->group, NULL);
-	return j->state ? -EIO : 0;
-}
-
 /* A job stores @val at GPU address @va, then 0x600d in j->data[0]. */
 static int gpu_write(struct job_ctx *j, uint64_t va, uint32_t val)
 {
@@ -132,7 +102,7 @@ static void expect_sparse(struct job_ctx *j, const uint64_t *va, unsigned int n,
 			  uint32_t alt, const char *what)
 {
 	unsigned int i;
-	int r = gpu_read(j, va, n);
+	int r = job_read_words(j, va, n, SENTINEL);
 
 	CHECK(!r, "%s: the GPU's read of the sparse range did not complete: %s", what,
 	      job_read_why(j, r));
@@ -148,7 +118,7 @@ static void expect_fault(struct job_ctx *j, uint64_t va, const char *what)
 	struct drm_panthor_vm_get_state vs = { .vm_id = j->vm };
 	uint32_t want_vm = is_forseti(j->fd) ? DRM_PANTHOR_VM_STATE_UNUSABLE :
 					       DRM_PANTHOR_VM_STATE_USABLE;
-	int r = gpu_read(j, &va, 1);
+	int r = job_read_words(j, &va, 1, SENTINEL);
 
 	CHECK_IOCTL(j->fd, DRM_IOCTL_PANTHOR_VM_GET_STATE, &vs);
 	printf("%s: read at %#llx: %s, group state 0x%x, VM state %u\n", what,
@@ -192,7 +162,7 @@ static void check_zero_write_leak(int fd)
 	r = gpu_write(&a, wva, WRITTEN);
 	CHECK(!r, "a GPU write to the sparse range faulted or stalled: %s (data 0x%x)",
 	      job_read_why(&a, r), a.data[0]);
-	r = gpu_read(&a, &wva, 1);
+	r = job_read_words(&a, &wva, 1, SENTINEL);
 	CHECK(!r, "the read after the write did not complete: %s", job_read_why(&a, r));
 	printf("a GPU write to the sparse range completed; reading it back gives 0x%x\n",
 	       a.data[0]);
@@ -231,7 +201,7 @@ static void check_bo_over_sparse(int fd)
 	bo = pattern_bo(fd, BO_SIZE, &map);
 	vm_map(fd, c.vm, bo, SPARSE_VA + BO_OFF, BO_SIZE, DRM_PANTHOR_VM_BIND_OP_MAP_NOEXEC);
 
-	r = gpu_read(&c, in_bo, 3);
+	r = job_read_words(&c, in_bo, 3, SENTINEL);
 	CHECK(!r, "reading the BO mapped over the sparse range: %s", job_read_why(&c, r));
 	for (i = 0; i < 3; i++)
 		CHECK(c.data[i] == map[(in_bo[i] - SPARSE_VA - BO_OFF) / 4],
@@ -353,7 +323,7 @@ static void check_bad_input(int fd)
 	}
 	printf("bad sparse binds: EINVAL\n");
 
-	r = gpu_read(&e, in_bo, 2);
+	r = job_read_words(&e, in_bo, 2, SENTINEL);
 	CHECK(!r, "reading the BO after the refused binds: %s", job_read_why(&e, r));
 	CHECK(e.data[0] == map[0] && e.data[1] == map[BO_SIZE / 4 - 1],
 	      "a refused sparse bind replaced the BO: the GPU read 0x%x 0x%x, want 0x%x 0x%x",

@@ -111,6 +111,9 @@
 #                     nothing (vm_bind_async's wait-then-map)
 #   bind-job-leak     a finished VM_BIND job is never freed (vm_bind_async's
 #                     many binds: kmemleak in kernel-log)
+#   bind-err-leak     an asynchronous VM_BIND job whose preparation fails
+#                     (an allocation) is never freed (vm_bind_async's
+#                     allocation failures: kmemleak in kernel-log)
 #   sync-only-empty   a SYNC_ONLY without sync ops is accepted
 #                     (vm_bind_async's bad input)
 #   heap-same-chunk   a tiler heap grows by answering TILER_OOM with a chunk
@@ -801,6 +804,23 @@ OLD
 	panthor_vm_cleanup_op_ctx(&job->ctx, job->vm);
 	panthor_vm_put(job->vm);
 	/* MUTANT bind-job-leak: the job is never freed */
+NEW
+)"
+		;;
+	bind-err-leak)
+		edit "$d/panthor_mmu.c" "$(cat <<'OLD'
+	ret = panthor_vm_bind_prepare_op_ctx(file, vm, op, &job->ctx);
+	if (ret) {
+		kfree(job);
+		return ERR_PTR(ret);
+	}
+OLD
+)" "$(cat <<'NEW'
+	ret = panthor_vm_bind_prepare_op_ctx(file, vm, op, &job->ctx);
+	if (ret) {
+		/* MUTANT bind-err-leak: the job is never freed */
+		return ERR_PTR(ret);
+	}
 NEW
 )"
 		;;

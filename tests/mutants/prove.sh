@@ -71,6 +71,7 @@ declare -A TESTS=(
 	[sync-only-no-wait]="vm_bind_async"
 	[bind-signal-early]="vm_bind_async"
 	[bind-job-leak]="vm_bind_async"
+	[bind-err-leak]="vm_bind_async"
 	[sync-only-empty]="vm_bind_async"
 	[heap-same-chunk]="tiler_heap"
 	[heap-oom-unacked]="tiler_heap"
@@ -124,6 +125,7 @@ declare -A MUST=(
 	[sync-only-no-wait]="$(own vm_bind_async 'sync-only: signalled before the job it waits on ended')"
 	[bind-signal-early]="$(own vm_bind_async 'wait-then-map: the reader (read 0x|.s group reports)')"
 	[bind-job-leak]=""
+	[bind-err-leak]=""
 	[sync-only-empty]="$(own vm_bind_async 'bad input, SYNC_ONLY without sync ops')"
 	[heap-same-chunk]="$(own tiler_heap 'after pass 1: ')"
 	[heap-oom-unacked]="$(own tiler_heap 'pass 1: the (group.s state is 0x1|job did not complete)')"
@@ -147,6 +149,7 @@ declare -A KLOG=(
 	[bad-as-cmd]="mali_sim: protocol violation: unknown AS command"
 	[close-keeps-vms]="unreferenced object"
 	[bind-job-leak]="unreferenced object"
+	[bind-err-leak]="unreferenced object"
 	[heap-no-size]="mali_sim: protocol violation: TILER_OOM answered with heap start"
 )
 # mutant: caught only when both its MUST failure and its KLOG report are
@@ -162,7 +165,8 @@ ORDER=(skip-unlock no-wait no-wait-after bad-as-cmd unmap-no-flush unmap-no-lock
        version-low sparse-refused batch-wait-lost
        sparse-unmapped sparse-readonly sparse-shared bo-over-sparse-dummy
        bo-unmap-restores sparse-hole-kept sparse-handle-ok
-       bind-no-wait unmap-no-wait sync-only-no-wait bind-signal-early bind-job-leak sync-only-empty
+       bind-no-wait unmap-no-wait sync-only-no-wait bind-signal-early bind-job-leak bind-err-leak
+       sync-only-empty
        async-sparse-skipped
        heap-same-chunk heap-oom-unacked heap-max-ignored heap-no-size heap-initial-over-max
        heap-close-keeps heap-unlinked
