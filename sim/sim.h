@@ -194,6 +194,7 @@ struct msim_knobs {
 	unsigned int as_busy_us;
 	bool as_done_on_read;
 	unsigned int tiler_chunks;
+	bool trace;
 	bool user_page;		/* read-only: the USER page has RAM behind it */
 };
 

@@ -57,6 +57,8 @@
 
 void msim_cs_start(struct msim_cs *cs, u64 extract)
 {
+	if (msim_knobs.trace)
+		pr_info("mali_sim: trace: stream (re)started at extract 0x%llx\n", extract);
 	memset(cs, 0, sizeof(*cs));
 	cs->running = true;
 	cs->extract = extract;
@@ -101,7 +103,8 @@ static enum msim_cs_result cs_fatal(struct msim_cs_ctx *ctx, struct msim_cs *cs,
 }
 
 /* Fetch the next instruction: from the current call, or from the ring. */
-static int cs_fetch(struct msim_cs_ctx *ctx, struct msim_cs *cs, u64 *instr, bool *have)
+static int cs_fetch(struct msim_cs_ctx *ctx, struct msim_cs *cs, u64 *instr, bool *have,
+		    u64 *at)
 {
 	u64 va;
 
@@ -127,6 +130,7 @@ static int cs_fetch(struct msim_cs_ctx *ctx, struct msim_cs *cs, u64 *instr, boo
 		}
 		va = ctx->ring_base + (cs->extract & (ctx->ring_size - 1));
 	}
+	*at = va;
 	return msim_mem_read(ctx->s, ctx->as, va, instr, 8);
 }
 
@@ -542,14 +546,14 @@ enum msim_cs_result msim_cs_run(struct msim_cs_ctx *ctx, struct msim_cs *cs,
 	while (slice--) {
 		enum msim_cs_result r;
 		bool have, advance;
-		u64 in = 0;
+		u64 in = 0, at = 0;
 		int err;
 
 		if (!cs->budget) {
 			cs->stalled = true;
 			return MSIM_CS_STALLED;
 		}
-		err = cs_fetch(ctx, cs, &in, &have);
+		err = cs_fetch(ctx, cs, &in, &have, &at);
 		if (err == MSIM_MEM_STALL)
 			return MSIM_CS_MMU_STALL;
 		if (err)
@@ -561,6 +565,9 @@ enum msim_cs_result msim_cs_run(struct msim_cs_ctx *ctx, struct msim_cs *cs,
 			continue;	/* returned from a call */
 		}
 		cs->budget--;
+		if (msim_knobs.trace)
+			pr_info("mali_sim: trace: AS%d ring 0x%llx extract 0x%llx insert 0x%llx depth %u: 0x%llx: %016llx\n",
+				ctx->as, ctx->ring_base, cs->extract, ctx->insert, cs->depth, at, in);
 		r = cs_exec(ctx, cs, in, &advance);
 		if (r == MSIM_CS_MMU_STALL || r == MSIM_CS_TILER_OOM) {
 			cs->budget++;	/* waiting is not running */

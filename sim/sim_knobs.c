@@ -31,6 +31,10 @@
  * - tiler_chunks (default 1): tiler heap chunks a render pass (a tiling
  *   instruction after HEAP_SET) needs when its stream does not say how
  *   many in r42 (sim_cs.c).
+ * - trace: log (pr_info, "mali_sim: trace:") every instruction a stream
+ *   executes, with its address space, ring, extract, call depth and
+ *   address, and every stream start with the extract it starts from; a
+ *   debugging aid, off by default (it floods the log).
  *
  * And one report, read-only: user_page, whether the USER page is backed
  * by RAM, so that a process can read a mapping of it (sim_core.c). When it
@@ -66,5 +70,7 @@ module_param_named(as_done_on_read, msim_knobs.as_done_on_read, bool, 0644);
 MODULE_PARM_DESC(as_done_on_read, "An AS command completes only when AS_STATUS is read after its time");
 module_param_named(tiler_chunks, msim_knobs.tiler_chunks, uint, 0644);
 MODULE_PARM_DESC(tiler_chunks, "Tiler heap chunks a render pass needs unless its stream says (r42)");
+module_param_named(trace, msim_knobs.trace, bool, 0644);
+MODULE_PARM_DESC(trace, "Log every instruction a stream executes, and every stream start");
 module_param_named(user_page, msim_knobs.user_page, bool, 0444);
 MODULE_PARM_DESC(user_page, "The USER page is backed by RAM: userspace can read a mapping of it");

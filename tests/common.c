@@ -467,13 +467,26 @@ uint32_t job_submit(struct job_ctx *j, uint32_t in_syncobj)
 
 void job_check_healthy(struct job_ctx *j, const char *when)
 {
-	uint32_t s;
+	uint32_t s, st;
 
+	/*
+	 * A stream of its own: job_submit() runs the whole command buffer,
+	 * so appending would run the context's last job again, and that
+	 * may touch memory freed since (a destroyed heap's chunk).
+	 */
+	job_reset(j);
+	j->data[0] = 0;
 	job_emit(j, cs_move48(0, j->data_va));
 	job_emit(j, cs_move32(2, 0x600d));
 	job_emit(j, cs_store_multiple(2, 0, 0x1, 0));
 	s = job_submit(j, 0);
 	CHECK(!syncobj_wait(j->fd, s, 10000), "%s: the job did not complete", when);
+	drmSyncobjDestroy(j->fd, s);
+	__sync_synchronize();
+	/* a killed job's fence signals too */
+	st = group_state(j->fd, j->group, NULL);
+	CHECK(!(st & (DRM_PANTHOR_GROUP_STATE_TIMEDOUT | DRM_PANTHOR_GROUP_STATE_FATAL_FAULT)),
+	      "%s: the job's group was killed (state 0x%x)", when, st);
 	CHECK(j->data[0] == 0x600d, "%s: the job wrote 0x%x", when, j->data[0]);
 }
 

@@ -140,7 +140,11 @@ void job_reset(struct job_ctx *j);
 void job_emit(struct job_ctx *j, uint64_t instr);
 /* Submit the instructions written so far; returns the out syncobj. */
 uint32_t job_submit(struct job_ctx *j, uint32_t in_syncobj);
-/* Run a job that stores 0x600d in j->data[0]; fail (naming @when) unless it does. */
+/*
+ * Run a job of its own (the command buffer is reset first) that stores
+ * 0x600d in j->data[0], zeroed before; fail (naming @when) unless it
+ * completes, its group was not killed and the word reads back.
+ */
 void job_check_healthy(struct job_ctx *j, const char *when);
 /*
  * Run a job that copies the 32-bit word at each of the @n GPU addresses

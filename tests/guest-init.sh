@@ -115,6 +115,7 @@ reset_knobs() {
 	echo 100000 >$k/budget
 	echo 50 >$k/as_busy_us
 	echo Y >$k/as_done_on_read
+	echo N >$k/trace
 }
 
 # Each test's output is kept in the run directory.

@@ -144,6 +144,10 @@
 #                     STORE_STATE of the cycle count stores 0 (glb_counter)
 #   async-sparse-skipped an asynchronous sparse MAP signals without mapping
 #                     anything: GPU reads of the range fault (vm_sparse)
+#   stale-extract     a queue put on a CS slot (a group scheduled, or
+#                     resumed after a suspend) starts from the ring's
+#                     beginning, not from where the firmware left it: every
+#                     job the ring holds runs again (job_runs_once)
 set -euo pipefail
 
 [ $# -ge 2 ] || { sed -n '/^# Usage/,/^# Mutants/p' "$0" | sed '$d' >&2; exit 2; }
@@ -962,6 +966,17 @@ OLD
 )" "$(cat <<'NEW'
 	panthor_fw_update_reqs(glb_iface, req, GLB_IDLE_EN, /* MUTANT counter-off */
 			       GLB_IDLE_EN | GLB_COUNTER_EN);
+NEW
+)"
+		;;
+	stale-extract)
+		edit "$d/panthor_sched.c" "$(cat <<'OLD'
+	queue->iface.input->extract = queue->iface.output->extract;
+	drm_WARN_ON(&ptdev->base, queue->iface.input->insert < queue->iface.input->extract);
+OLD
+)" "$(cat <<'NEW'
+	queue->iface.input->extract = 0; /* MUTANT stale-extract */
+	drm_WARN_ON(&ptdev->base, queue->iface.input->insert < queue->iface.input->extract);
 NEW
 )"
 		;;

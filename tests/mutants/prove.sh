@@ -85,6 +85,7 @@ declare -A TESTS=(
 	[mmio-fork-copied]="user_mmio"
 	[counter-off]="glb_counter"
 	[async-sparse-skipped]="vm_sparse"
+	[stale-extract]="job_runs_once"
 )
 declare -A MUST=(
 	[skip-unlock]="$(own vm_bind_unbind 'BO [AB] mapped')"
@@ -139,6 +140,7 @@ declare -A MUST=(
 	[mmio-fork-copied]="$(own user_mmio 'fork: the child inherited the LATEST_FLUSH mapping')"
 	[counter-off]="$(own glb_counter 'round 1: STORE_STATE stored cycle count 0, timestamp 0')"
 	[async-sparse-skipped]="$(own vm_sparse 'an asynchronous sparse range: the GPU.s read of the sparse range did not complete')"
+	[stale-extract]="$(own job_runs_once '.*ran again')"
 )
 # mutant: the kernel-log report (an extended regular expression over the
 # report lines, $SIM_DIR/run-panthor/reports.txt) that must come with a
@@ -170,7 +172,8 @@ ORDER=(skip-unlock no-wait no-wait-after bad-as-cmd unmap-no-flush unmap-no-lock
        async-sparse-skipped
        heap-same-chunk heap-oom-unacked heap-max-ignored heap-no-size heap-initial-over-max
        heap-close-keeps heap-unlinked
-       mmio-offset-ignored mmio-writable mmio-fork-copied counter-off)
+       mmio-offset-ignored mmio-writable mmio-fork-copied counter-off
+       stale-extract)
 [ $# -eq 0 ] || ORDER=("$@")
 for m in "${ORDER[@]}"; do
 	[ -n "${TESTS[$m]:-}" ] || { echo "prove.sh: unknown mutant $m" >&2; exit 2; }
