@@ -1,21 +1,28 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * heap_burst: a render pass that needs many more chunks than its heap
- * has, in one burst of TILER_OOM events, run again and again. A driver
- * that answers from a small reserve of chunks (forseti) may answer some of
- * the first burst with none (the pass completes short, counted as a
- * fallback in the heap context), but must adapt: by the third run of the
- * same pass, every TILER_OOM it raises is answered with a chunk, and the
- * pass uses all the chunks it needs. The counters are the simulated
- * firmware's, read back from the heap context through the GPU; the
- * linkage is walked through the GPU at the end: NEED chunks, distinct,
- * each marked by the last pass. panthor allocates on each request and
- * answers every burst, the first one included.
+ * heap_burst: a render pass that needs many more chunks (8 MiB each) than
+ * its heap has, in one burst of TILER_OOM events, run again and again. A
+ * driver that answers from a reserve of chunks it refills behind the
+ * requests (forseti) may answer part of a burst with none: the pass then
+ * completes short, after the chunks it was given (a fallback, counted in
+ * the heap context). It must adapt: by the third run of the same pass,
+ * every TILER_OOM it raises is answered with a chunk, and the pass uses
+ * all the chunks it needs (with a reserve that stays at 2 chunks, each
+ * run gets 2 more chunks and a zero answer). The counters are the
+ * simulated firmware's, read back from the heap context through the GPU;
+ * the linkage is walked through the GPU at the end: NEED chunks,
+ * distinct, sized, each marked by the last pass. panthor allocates on
+ * each request and answers every burst, the first one included.
  */
 #include "heap.h"
 
-#define CHUNK		(128u * 1024)
-#define MAXC		32	/* room for the pass, and for a reserve beyond it */
+/*
+ * Large chunks: a driver that refills a small reserve behind the requests
+ * (a work queued by each answer) then falls behind a burst; 128 KiB ones
+ * are refilled as fast as the simulated firmware asks.
+ */
+#define CHUNK		(8u << 20)
+#define MAXC		24	/* room for the pass, and for a reserve beyond it */
 #define NEED		16	/* chunks the pass needs; the heap starts with 1 */
 #define RUNS		3	/* by this run, no TILER_OOM is answered with none */
 
