@@ -141,6 +141,13 @@
 #                     STORE_STATE of the cycle count stores 0 (glb_counter)
 #   async-sparse-skipped an asynchronous sparse MAP signals without mapping
 #                     anything: GPU reads of the range fault (vm_sparse)
+#
+# A test of a forseti-only behaviour, which panthor has no code for, is
+# shown to fail on a throwaway forseti commit instead (SIM_REV):
+#   heap-no-adapt     forseti_heap_reserve_target() returns the target it
+#                     is given (the reserve stays at 2 chunks):
+#                     heap_burst's run 3 still has a zero answer (and the
+#                     kunit-forseti_kunit reserve_target case fails)
 set -euo pipefail
 
 [ $# -ge 2 ] || { sed -n '/^# Usage/,/^# Mutants/p' "$0" | sed '$d' >&2; exit 2; }
