@@ -148,6 +148,13 @@
 #                     resumed after a suspend) starts from the ring's
 #                     beginning, not from where the firmware left it: every
 #                     job the ring holds runs again (job_runs_once)
+#
+# A test of a forseti-only behaviour, which panthor has no code for, is
+# shown to fail on a throwaway forseti commit instead (SIM_REV):
+#   heap-no-adapt     forseti_heap_reserve_target() returns the target it
+#                     is given (the reserve stays at 2 chunks):
+#                     heap_burst's run 3 still has a zero answer (and the
+#                     kunit-forseti_kunit reserve_target case fails)
 set -euo pipefail
 
 [ $# -ge 2 ] || { sed -n '/^# Usage/,/^# Mutants/p' "$0" | sed '$d' >&2; exit 2; }
