@@ -8,9 +8,10 @@
  * - First, more busy groups than CSG slots (12 for 8): each group's job adds
  *   one to a shared counter and one to its own counter, copies a word of a
  *   scratch buffer into its own word, then spins until the shared counter
- *   reaches 12 (so groups are suspended and resumed mid-job). Every fence
- *   signals; the shared counter is exactly 12, each group's counter
- *   exactly 1, each copy the scratch word.
+ *   reaches 12 (so groups are suspended and resumed mid-job), then stores
+ *   its mark. Every fence signals; the shared counter is exactly 12, each
+ *   group's counter exactly 1, each copy the scratch word, each mark there
+ *   (a stream resumed past its job's end would skip the store).
  * - The scratch buffer is then unmapped and freed: a stream that ran a
  *   first job's instructions again would fault on it.
  * - Twice (the second after 200 ms idle, time for a scheduler to take the
@@ -30,6 +31,8 @@
 #define SHARED_OFF	0x100
 #define OWN_OFF		0x200	/* each group's counter */
 #define COPY_OFF	0x300	/* each group's copy of the scratch word */
+#define DONE_OFF	0x400	/* each group's mark, stored after its spin */
+#define DONE_MARK	0xd0e00000u
 #define SCRATCH_WORD	0x5eed1dea
 
 static uint32_t dword(const struct job_ctx *j, unsigned int off)
@@ -41,7 +44,7 @@ int main(void)
 {
 	int fd = open_render();
 	struct job_ctx j;
-	uint32_t g[NGROUPS], s[NGROUPS], st, sbo;
+	uint32_t g[NGROUPS], s[NGROUPS], len[NGROUPS], st, sbo;
 	uint32_t *scratch;
 	unsigned int round;
 	int i, r;
@@ -71,12 +74,16 @@ int main(void)
 		b[n++] = cs_load_multiple(2, 0, 0x1, 0);	/* loop: r2 = shared */
 		b[n++] = cs_add_imm32(3, 2, -NGROUPS);
 		b[n++] = cs_branch(-3, 4 /* LT */, 3);		/* while r2 < 12 */
+		b[n++] = cs_move32(16, DONE_MARK + i);
+		b[n++] = cs_move48(18, j.data_va + DONE_OFF + 4 * i);
+		b[n++] = cs_store_multiple(16, 18, 0x1, 0);
 		CHECK(n * 8 <= JOB_SIZE, "job %d too long", i);
+		len[i] = n * 8;
 		s[i] = syncobj_create(fd);
 	}
 	__sync_synchronize();
 	for (i = 0; i < NGROUPS; i++) {
-		r = submit(fd, g[i], j.cmd_va + i * JOB_SIZE, 12 * 8, 0, s[i]);
+		r = submit(fd, g[i], j.cmd_va + i * JOB_SIZE, len[i], 0, s[i]);
 		CHECK(!r, "submit on group %d failed: %s", i, strerror(-r));
 	}
 	for (i = 0; i < NGROUPS; i++) {
@@ -97,6 +104,9 @@ int main(void)
 		CHECK(dword(&j, COPY_OFF + 4 * i) == SCRATCH_WORD,
 		      "group %d copied 0x%x from the scratch buffer, want 0x%x", i,
 		      dword(&j, COPY_OFF + 4 * i), SCRATCH_WORD);
+		CHECK(dword(&j, DONE_OFF + 4 * i) == DONE_MARK + i,
+		      "group %d's first job ended without its mark (0x%x): cut short?", i,
+		      dword(&j, DONE_OFF + 4 * i));
 	}
 	printf("%d first jobs (suspended and resumed mid-job) each ran once\n", NGROUPS);
 
