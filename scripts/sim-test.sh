@@ -429,7 +429,7 @@ setsid bash -c 'ulimit -c 0; exec "$@"' guest timeout -k 10 "$SIM_TIMEOUT" "$OUT
 	</dev/null >"$RUN/console.log" 2>&1 &
 guest=$!
 # Stopped or interrupted, this script takes the guest with it.
-trap 'kill -KILL -- -"$guest" 2>/dev/null' EXIT
+trap 'kill -KILL -- -"$guest" 2>/dev/null; pkill -KILL -f "^$OUT/linux " 2>/dev/null' EXIT
 trap 'exit 130' INT TERM
 done_at=
 stopped_after_done=
@@ -439,12 +439,19 @@ while kill -0 "$guest" 2>/dev/null; do
 	elif [ -n "$done_at" ] && [ $(($(date +%s) - done_at)) -ge $POWEROFF_GRACE ]; then
 		info "the guest printed SIMTEST: DONE but did not power off within ${POWEROFF_GRACE}s: stopped (its results are complete; its log is read up to DONE)"
 		kill -KILL -- -"$guest" 2>/dev/null || true
+		pkill -KILL -f "^$OUT/linux " 2>/dev/null || true
 		stopped_after_done=1
 		break
 	fi
 	sleep 1
 done
 wait "$guest" 2>/dev/null || rc=$?
+# A UML process can outlive the guest's kernel and spin (seen: three
+# such, an hour each, after runs that had passed). UML's kernel makes a
+# session of its own, out of reach of the one above: what still runs this
+# build's kernel binary goes too.
+kill -KILL -- -"$guest" 2>/dev/null || true
+pkill -KILL -f "^$OUT/linux " 2>/dev/null || true
 trap - EXIT INT TERM
 info "guest finished in $(($(date +%s) - start))s (status $rc); log: $RUN/console.log"
 [ -z "$done_at" ] && { [ "$rc" = 124 ] || [ "$rc" = 137 ]; } && info "guest timed out after ${SIM_TIMEOUT}s"
