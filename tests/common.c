@@ -5,10 +5,13 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <fcntl.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <linux/sync_file.h>
 
 #include "common.h"
 
@@ -672,4 +675,106 @@ long meminfo_kb(const char *key)
 	p = strstr(buf, key);
 	CHECK(p, "no %s in /proc/meminfo", key);
 	return strtol(p + strlen(key), NULL, 10);
+}
+
+/* --- power management ---------------------------------------------------- */
+
+int pm_read(const char *attr, char *buf, size_t len)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), "%s/power/%s", gpu_sysfs(), attr);
+	return read_file(path, buf, len);
+}
+
+long long pm_read_ll(const char *attr)
+{
+	char buf[64], *end;
+	long long v;
+	int r = pm_read(attr, buf, sizeof(buf));
+
+	CHECK(!r, "cannot read %s/power/%s: %s", gpu_sysfs(), attr, strerror(-r));
+	v = strtoll(buf, &end, 10);
+	CHECK(end != buf && !*end, "%s/power/%s reads '%s', not a number", gpu_sysfs(), attr, buf);
+	return v;
+}
+
+void pm_write(const char *attr, const char *val)
+{
+	char path[256];
+	int r;
+
+	snprintf(path, sizeof(path), "%s/power/%s", gpu_sysfs(), attr);
+	r = write_file(path, val);
+	CHECK(!r, "cannot write '%s' to %s: %s", val, path, strerror(-r));
+}
+
+int pm_wait_status(const char *want, int timeout_ms)
+{
+	char buf[32] = "";
+	long end = now_ms() + timeout_ms;
+
+	for (;;) {
+		if (!pm_read("runtime_status", buf, sizeof(buf)) && !strcmp(buf, want))
+			return 0;
+		if (now_ms() >= end)
+			break;
+		msleep(2);
+	}
+	printf("runtime_status is '%s', waited %d ms for '%s'\n", buf, timeout_ms, want);
+	return -1;
+}
+
+int syncobj_fence_status(int fd, uint32_t handle)
+{
+	struct sync_file_info info;
+	int sf, r;
+
+	CHECK(!drmSyncobjExportSyncFile(fd, handle, &sf),
+	      "syncobj %u: no fence to export: %s", handle, strerror(errno));
+	memset(&info, 0, sizeof(info));
+	r = ioctl(sf, SYNC_IOC_FILE_INFO, &info);
+	close(sf);
+	CHECK(!r, "SYNC_IOC_FILE_INFO: %s", strerror(errno));
+	return info.status;
+}
+
+int klog_open(void)
+{
+	int kfd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+
+	CHECK(kfd >= 0, "cannot open /dev/kmsg: %s", strerror(errno));
+	CHECK(lseek(kfd, 0, SEEK_END) >= 0, "cannot seek /dev/kmsg: %s", strerror(errno));
+	return kfd;
+}
+
+int klog_errors(int kfd, const char *needle, char *first, size_t len)
+{
+	char rec[8192];
+	int n = 0;
+
+	for (;;) {
+		ssize_t r = read(kfd, rec, sizeof(rec) - 1);
+		char *text;
+		int prio;
+
+		if (r < 0 && errno == EPIPE)	/* records overwritten: go on */
+			continue;
+		if (r < 0 && errno == EAGAIN)
+			break;
+		CHECK(r >= 0, "reading /dev/kmsg: %s", strerror(errno));
+		rec[r] = 0;
+		/* "<prefix>,<seq>,<usec>,<flags>[,...];<text>\n< KEY=value>..." */
+		text = strchr(rec, ';');
+		if (!text || sscanf(rec, "%d", &prio) != 1)
+			continue;
+		text++;
+		text[strcspn(text, "\n")] = 0;
+		if ((prio & 7) > 3 || (needle && !strstr(text, needle)))
+			continue;
+		if (!n && first)
+			snprintf(first, len, "%s", text);
+		n++;
+	}
+	return n;
 }

@@ -211,4 +211,41 @@ long meminfo_kb(const char *key);
 /* "<n> [KiB|MiB|GiB]" (fdinfo's sizes, leading blanks allowed) in bytes; @end past it. */
 unsigned long long size_with_unit(const char *s, char **end);
 
+
+/* --- power management (the 6-power tests) ----------------------------- */
+
+/*
+ * The GPU's runtime PM attribute @attr (power/<attr> of gpu_sysfs()) into
+ * @buf; 0 or -errno.
+ */
+int pm_read(const char *attr, char *buf, size_t len);
+/* The same, as a number; fails the test when it cannot be read. */
+long long pm_read_ll(const char *attr);
+/* Write @val to power/<attr>; fails the test when that is refused. */
+void pm_write(const char *attr, const char *val);
+/*
+ * Wait up to @timeout_ms for power/runtime_status to read @want; 0 when
+ * it did, -1 otherwise (the status last read is printed).
+ */
+int pm_wait_status(const char *want, int timeout_ms);
+
+/*
+ * The state of the fence a syncobj holds, through a sync file: 1
+ * signalled without error, 0 not signalled yet, -errno signalled with
+ * that error (a killed or cancelled job). Fails the test when the syncobj
+ * holds no fence.
+ */
+int syncobj_fence_status(int fd, uint32_t handle);
+
+/*
+ * The kernel log (/dev/kmsg) from now on: klog_open() skips what was
+ * logged before; klog_errors() reads what was logged since (each record
+ * once) and counts the records of level error or worse (KERN_ERR, 3, and
+ * below) whose text contains @needle (NULL: any), copying the first into
+ * @first (may be NULL). The needle is usually the GPU's device name
+ * (dev_name()), which dev_err() and drm_err() lines carry.
+ */
+int klog_open(void);
+int klog_errors(int kfd, const char *needle, char *first, size_t len);
+
 #endif
