@@ -178,6 +178,12 @@ struct msim {
 
 	struct msim_csg csg[MSIM_NUM_CSG];
 
+	/* SoC glue (sim_soc.c): the GPU's clock. */
+	bool clk_prepared;
+	bool clk_on;		/* enabled; changed under @lock */
+	unsigned long clk_rate;	/* Hz */
+	u64 clk_rate_changes;
+
 	DECLARE_BITMAP(logged, MSIM_REG_SPACE / 4);
 };
 
@@ -196,6 +202,7 @@ struct msim_knobs {
 	unsigned int tiler_chunks;
 	bool trace;
 	bool user_page;		/* read-only: the USER page has RAM behind it */
+	unsigned long clk_rate_hz; /* read-only: the GPU clock's rate */
 };
 
 extern struct msim_knobs msim_knobs;
@@ -204,6 +211,11 @@ extern struct msim_knobs msim_knobs;
 void msim_irq_update(struct msim *s, enum msim_irq_line line);
 void msim_irq_raise(struct msim *s, enum msim_irq_line line, u32 bits);
 void msim_log_unimplemented(struct msim *s, u32 offset, bool write);
+
+/* sim_soc.c */
+struct dentry;
+int msim_soc_init(struct msim *s);
+void msim_soc_debugfs(struct msim *s, struct dentry *dir);
 
 /* sim_gpu.c */
 bool msim_gpu_read(struct msim *s, u32 offset, u32 *val);
@@ -216,7 +228,6 @@ bool msim_fw_counter_enabled(struct msim *s);
 bool msim_mmu_read(struct msim *s, u32 offset, u32 *val);
 bool msim_mmu_write(struct msim *s, u32 offset, u32 val);
 void msim_mmu_reset(struct msim *s);
-struct dentry;
 void msim_mmu_debugfs(struct msim *s, struct dentry *dir);
 /*
  * GPU memory access through address space @as. Returns 0, the MMU

@@ -255,6 +255,7 @@ static void __init msim_user_page(struct msim *s, phys_addr_t phys)
 static int __init msim_init(void)
 {
 	struct device_node *gpu, *ic;
+	struct dentry *dir;
 	struct resource r;
 	struct msim *s;
 	int ret, i;
@@ -289,6 +290,9 @@ static int __init msim_init(void)
 	INIT_WORK(&s->req_work, msim_req_work);
 	INIT_DELAYED_WORK(&s->poll_work, msim_poll_work);
 	msim_dev = s;
+	ret = msim_soc_init(s);
+	if (ret)
+		goto out_free;
 	msim_user_page(s, r.start + MSIM_LATEST_FLUSH);
 	msim_gpu_reset(s);
 	msim_mmu_reset(s);
@@ -317,7 +321,9 @@ static int __init msim_init(void)
 		goto out_free;
 	}
 
-	msim_mmu_debugfs(s, debugfs_create_dir("mali_sim", NULL));
+	dir = debugfs_create_dir("mali_sim", NULL);
+	msim_mmu_debugfs(s, dir);
+	msim_soc_debugfs(s, dir);
 	pr_info("mali_sim: simulated Mali-G610 at %pR, irqs %u/%u/%u\n",
 		&msim_res, s->virq[0], s->virq[1], s->virq[2]);
 	ret = 0;

@@ -39,7 +39,7 @@
  * And one report, read-only: user_page, whether the USER page is backed
  * by RAM, so that a process can read a mapping of it (sim_core.c). When it
  * is not, such a read kills the process (UML cannot map the page): a test
- * must not try.
+ * must not try. And clk_rate_hz, the GPU clock's current rate (sim_soc.c).
  */
 #include <linux/moduleparam.h>
 
@@ -74,3 +74,5 @@ module_param_named(trace, msim_knobs.trace, bool, 0644);
 MODULE_PARM_DESC(trace, "Log every instruction a stream executes, and every stream start");
 module_param_named(user_page, msim_knobs.user_page, bool, 0444);
 MODULE_PARM_DESC(user_page, "The USER page is backed by RAM: userspace can read a mapping of it");
+module_param_named(clk_rate_hz, msim_knobs.clk_rate_hz, ulong, 0444);
+MODULE_PARM_DESC(clk_rate_hz, "The GPU clock's current rate, in Hz");
