@@ -148,6 +148,9 @@
 #                     resumed after a suspend) starts from the ring's
 #                     beginning, not from where the firmware left it: every
 #                     job the ring holds runs again (job_runs_once)
+#   devfreq-never-busy the scheduler's busy records count as idle: the
+#                     governor reads no load and the clock never goes up
+#                     (devfreq_transitions)
 #
 # A test of a forseti-only behaviour, which panthor has no code for, is
 # shown to fail on a throwaway forseti commit instead (SIM_REV):
@@ -984,6 +987,15 @@ OLD
 )" "$(cat <<'NEW'
 	queue->iface.input->extract = 0; /* MUTANT stale-extract */
 	drm_WARN_ON(&ptdev->base, queue->iface.input->insert < queue->iface.input->extract);
+NEW
+)"
+		;;
+	devfreq-never-busy)
+		edit "$d/panthor_devfreq.c" "$(cat <<'OLD'
+	pdevfreq->last_busy_state = true;
+OLD
+)" "$(cat <<'NEW'
+	pdevfreq->last_busy_state = false; /* MUTANT devfreq-never-busy */
 NEW
 )"
 		;;

@@ -86,6 +86,7 @@ declare -A TESTS=(
 	[counter-off]="glb_counter"
 	[async-sparse-skipped]="vm_sparse"
 	[stale-extract]="job_runs_once"
+	[devfreq-never-busy]="devfreq_transitions"
 )
 declare -A MUST=(
 	[skip-unlock]="$(own vm_bind_unbind 'BO [AB] mapped')"
@@ -141,6 +142,7 @@ declare -A MUST=(
 	[counter-off]="$(own glb_counter 'round 1: STORE_STATE stored cycle count 0, timestamp 0')"
 	[async-sparse-skipped]="$(own vm_sparse 'an asynchronous sparse range: the GPU.s read of the sparse range did not complete')"
 	[stale-extract]="$(own job_runs_once '.*ran again')"
+	[devfreq-never-busy]="$(own devfreq_transitions 'busy GPU: the clock stays at')"
 )
 # mutant: the kernel-log report (an extended regular expression over the
 # report lines, $SIM_DIR/run-panthor/reports.txt) that must come with a
@@ -173,7 +175,7 @@ ORDER=(skip-unlock no-wait no-wait-after bad-as-cmd unmap-no-flush unmap-no-lock
        heap-same-chunk heap-oom-unacked heap-max-ignored heap-no-size heap-initial-over-max
        heap-close-keeps heap-unlinked
        mmio-offset-ignored mmio-writable mmio-fork-copied counter-off
-       stale-extract)
+       stale-extract devfreq-never-busy)
 [ $# -eq 0 ] || ORDER=("$@")
 for m in "${ORDER[@]}"; do
 	[ -n "${TESTS[$m]:-}" ] || { echo "prove.sh: unknown mutant $m" >&2; exit 2; }
