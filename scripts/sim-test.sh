@@ -387,7 +387,10 @@ if [ "$DRIVER" = forseti ]; then
 fi
 KARGS+=("SIMINPROGRESS=$(IFS=,; echo "${INPROGRESS[*]}")")
 if [ ${#KUNIT_MODS[@]} -gt 0 ]; then
-	KARGS+=(kunit.enable=1 "SIMKUNIT=$(IFS=,; echo "${KUNIT_MODS[*]}")")
+	# The guest keeps each module's KTAP from the kernel's ring buffer
+	# (dmesg): 16 KiB in this configuration held only the last suites of
+	# forseti's module, and a failure in the first ones was lost.
+	KARGS+=(kunit.enable=1 log_buf_len=4M "SIMKUNIT=$(IFS=,; echo "${KUNIT_MODS[*]}")")
 fi
 
 # SIM_GUEST_ENV: NAME=value words for the guest's kernel command line, which
@@ -539,8 +542,14 @@ for m in "${KUNIT_MODS[@]}"; do
 	bad=$(sed -nE 's/^    not ok [0-9]+ ([^ #]+).*/\1/p' "$log" | tr '\n' ' ')
 	suites=$(grep -cE '^ok [0-9]+ ' "$log" || true)
 	nsuites=$(grep -cE '^(not )?ok [0-9]+ ' "$log" || true)
+	# The suites are numbered from 1: a log that lost its beginning (the
+	# ring buffer overwritten) must not pass on the suites that are left.
+	nums=$(sed -nE 's/^(not )?ok ([0-9]+) .*/\2/p' "$log" | tr '\n' ' ')
 	if [ -n "$bad" ]; then
 		echo "FAIL kunit-$m (failed: ${bad% })"
+		fail=$((fail + 1))
+	elif [ "$nsuites" -gt 0 ] && [ "$nums" != "$(seq -s ' ' 1 "$nsuites") " ]; then
+		echo "FAIL kunit-$m (suites numbered ${nums% }, not 1 to $nsuites: the log lost some; see $log)"
 		fail=$((fail + 1))
 	elif [ "$nsuites" -eq 0 ] || [ "$suites" -ne "$nsuites" ] || [ "$ok" -eq 0 ]; then
 		echo "FAIL kunit-$m (no complete KTAP result: see $log)"
