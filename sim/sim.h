@@ -183,6 +183,12 @@ struct msim {
 	bool clk_on;		/* enabled; changed under @lock */
 	unsigned long clk_rate;	/* Hz */
 	u64 clk_rate_changes;
+	/* ... and its power domain (sim_power.c), changed under @lock. */
+	bool pd_on;
+	u64 power_ons, power_offs;
+	/* Register accesses while unpowered or unclocked, and the last one's offset. */
+	u64 unpowered_reads, unpowered_writes;
+	u32 last_unpowered;
 
 	DECLARE_BITMAP(logged, MSIM_REG_SPACE / 4);
 };
@@ -203,6 +209,8 @@ struct msim_knobs {
 	bool trace;
 	bool user_page;		/* read-only: the USER page has RAM behind it */
 	unsigned long clk_rate_hz; /* read-only: the GPU clock's rate */
+	unsigned int unpowered_accesses; /* read-only: sim_power.c */
+	unsigned int power_offs;	/* read-only: power domain power-downs */
 };
 
 extern struct msim_knobs msim_knobs;
@@ -216,6 +224,10 @@ void msim_log_unimplemented(struct msim *s, u32 offset, bool write);
 struct dentry;
 int msim_soc_init(struct msim *s);
 void msim_soc_debugfs(struct msim *s, struct dentry *dir);
+
+/* sim_power.c */
+int msim_power_init(struct msim *s);
+bool msim_power_access_ok(struct msim *s, u32 offset, bool write);
 
 /* sim_gpu.c */
 bool msim_gpu_read(struct msim *s, u32 offset, u32 *val);

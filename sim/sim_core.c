@@ -27,6 +27,11 @@
  * tables fails to map the page from the host, and the process is killed
  * (SIGSEGV, with a "still has locks held" report from UML). The log says
  * so, and the knob user_page (sim_knobs.c) reads N.
+ *
+ * The GPU's clock and power domain are the simulator's own providers
+ * (sim_soc.c, sim_power.c): a register access while the domain is off
+ * or the clock disabled does not reach the registers, and is a protocol
+ * violation.
  */
 #include <linux/debugfs.h>
 #include <linux/init.h>
@@ -170,6 +175,10 @@ static unsigned long msim_io_read(void *priv, unsigned int offset, int size)
 	unsigned long flags, val;
 
 	spin_lock_irqsave(&s->lock, flags);
+	if (!msim_power_access_ok(s, offset, false)) {
+		spin_unlock_irqrestore(&s->lock, flags);
+		return 0;
+	}
 	switch (size) {
 	case 4:
 		val = msim_read32(s, offset & ~3u);
@@ -195,6 +204,10 @@ static void msim_io_write(void *priv, unsigned int offset, int size,
 	unsigned long flags;
 
 	spin_lock_irqsave(&s->lock, flags);
+	if (!msim_power_access_ok(s, offset, true)) {
+		spin_unlock_irqrestore(&s->lock, flags);
+		return;
+	}
 	switch (size) {
 	case 4:
 		msim_write32(s, offset & ~3u, val);
@@ -291,6 +304,8 @@ static int __init msim_init(void)
 	INIT_DELAYED_WORK(&s->poll_work, msim_poll_work);
 	msim_dev = s;
 	ret = msim_soc_init(s);
+	if (!ret)
+		ret = msim_power_init(s);
 	if (ret)
 		goto out_free;
 	msim_user_page(s, r.start + MSIM_LATEST_FLUSH);

@@ -39,7 +39,11 @@
  * And one report, read-only: user_page, whether the USER page is backed
  * by RAM, so that a process can read a mapping of it (sim_core.c). When it
  * is not, such a read kills the process (UML cannot map the page): a test
- * must not try. And clk_rate_hz, the GPU clock's current rate (sim_soc.c).
+ * must not try. And clk_rate_hz, the GPU clock's current rate (sim_soc.c);
+ * unpowered_accesses, the register accesses made while the GPU's power
+ * domain was off or its clock disabled (each a protocol violation), and
+ * power_offs, how many times the domain went off (sim_power.c). A test
+ * reads them before and after what it checks: they only grow.
  */
 #include <linux/moduleparam.h>
 
@@ -76,3 +80,7 @@ module_param_named(user_page, msim_knobs.user_page, bool, 0444);
 MODULE_PARM_DESC(user_page, "The USER page is backed by RAM: userspace can read a mapping of it");
 module_param_named(clk_rate_hz, msim_knobs.clk_rate_hz, ulong, 0444);
 MODULE_PARM_DESC(clk_rate_hz, "The GPU clock's current rate, in Hz");
+module_param_named(unpowered_accesses, msim_knobs.unpowered_accesses, uint, 0444);
+MODULE_PARM_DESC(unpowered_accesses, "Register accesses made while the GPU was unpowered or unclocked");
+module_param_named(power_offs, msim_knobs.power_offs, uint, 0444);
+MODULE_PARM_DESC(power_offs, "Times the GPU's power domain went off");

@@ -41,6 +41,12 @@
  *
  * The "fw_hang" knob makes the running firmware stop answering until the
  * MCU is stopped or the GPU reset, as a crashed MCU would.
+ *
+ * While the GPU's clock is disabled (sim_soc.c) the MCU is frozen: neither
+ * work runs a pass (one in progress when the clock stops completes), and
+ * enabling the clock runs the firmware again where it was. A power-down
+ * of the GPU's domain (sim_power.c) waits for a pass in progress under
+ * fw_lock, then throws the firmware's state away.
  */
 #include <linux/jiffies.h>
 #include <linux/ktime.h>
@@ -752,7 +758,8 @@ void msim_req_work(struct work_struct *work)
 	s->fw_kick = false;
 	kick_ns = s->fw_kick_ns;
 	/* Booting, halted, stopped or hung firmware: fw_work's business. */
-	running = s->mcu_status == MSIM_MCU_ST_ENABLED && s->fw_booted && !s->fw_hung;
+	running = s->mcu_status == MSIM_MCU_ST_ENABLED && s->fw_booted && !s->fw_hung &&
+		  s->clk_on;
 	spin_unlock_irqrestore(&s->lock, flags);
 	if (running && !READ_ONCE(msim_knobs.fw_hang) &&
 	    fw_process_requests(s, &p, &groups, streams))
@@ -767,7 +774,7 @@ void msim_fw_work(struct work_struct *work)
 	struct msim *s = container_of(work, struct msim, fw_work);
 	struct msim_fw_pass p = {};
 	unsigned long flags;
-	bool boot;
+	bool boot, clocked;
 	int g, i, groups, streams[MSIM_NUM_CSG];
 	u32 status;
 
@@ -775,9 +782,11 @@ void msim_fw_work(struct work_struct *work)
 	spin_lock_irqsave(&s->lock, flags);
 	status = s->mcu_status;
 	boot = status == MSIM_MCU_ST_ENABLED && !s->fw_booted;
+	clocked = s->clk_on;
 	spin_unlock_irqrestore(&s->lock, flags);
 
-	if (status != MSIM_MCU_ST_ENABLED)
+	/* A gated clock freezes the MCU: enabling the clock queues it again. */
+	if (status != MSIM_MCU_ST_ENABLED || !clocked)
 		goto out;
 
 	if (boot) {

@@ -18,6 +18,10 @@
  *
  * A board without a "mali-sim,clock" node has a GPU whose clock always
  * runs, as before this glue existed.
+ *
+ * While the clock is disabled the GPU keeps its state but does nothing:
+ * the MCU is frozen (sim_mcu.c), and a register access is a protocol
+ * violation (sim_power.c, which also holds the GPU's power domain).
  */
 #include <linux/clk-provider.h>
 #include <linux/debugfs.h>
@@ -65,6 +69,9 @@ static int msim_clk_enable(struct clk_hw *hw)
 
 	spin_lock_irqsave(&s->lock, flags);
 	s->clk_on = true;
+	/* A firmware frozen by the gated clock runs again. */
+	if (s->mcu_status == MSIM_MCU_ST_ENABLED)
+		queue_work(system_unbound_wq, &s->fw_work);
 	spin_unlock_irqrestore(&s->lock, flags);
 	return 0;
 }
@@ -189,8 +196,12 @@ int __init msim_soc_init(struct msim *s)
 }
 
 /*
- * debugfs mali_sim/power: the GPU's clock, one "key: value" per line:
- * clk_prepared, clk_enabled (0/1), clk_rate_hz, clk_rate_changes.
+ * debugfs mali_sim/power: the GPU's clock and power domain, one "key:
+ * value" per line: clk_prepared, clk_enabled (0/1), clk_rate_hz,
+ * clk_rate_changes; power_domain_on (0/1), power_ons, power_offs;
+ * unpowered_reads, unpowered_writes (register accesses while the domain
+ * was off or the clock disabled: protocol violations) and
+ * last_unpowered_offset.
  */
 static int msim_power_show(struct seq_file *m, void *unused)
 {
@@ -202,6 +213,12 @@ static int msim_power_show(struct seq_file *m, void *unused)
 	seq_printf(m, "clk_enabled: %d\n", s->clk_on);
 	seq_printf(m, "clk_rate_hz: %lu\n", s->clk_rate);
 	seq_printf(m, "clk_rate_changes: %llu\n", s->clk_rate_changes);
+	seq_printf(m, "power_domain_on: %d\n", s->pd_on);
+	seq_printf(m, "power_ons: %llu\n", s->power_ons);
+	seq_printf(m, "power_offs: %llu\n", s->power_offs);
+	seq_printf(m, "unpowered_reads: %llu\n", s->unpowered_reads);
+	seq_printf(m, "unpowered_writes: %llu\n", s->unpowered_writes);
+	seq_printf(m, "last_unpowered_offset: 0x%05x\n", s->last_unpowered);
 	spin_unlock_irqrestore(&s->lock, flags);
 	return 0;
 }
