@@ -151,6 +151,30 @@
 #   devfreq-never-busy the scheduler's busy records count as idle: the
 #                     governor reads no load and the clock never goes up
 #                     (devfreq_transitions)
+#   syncwait-keeps-awake  a group blocked on a GPU-side sync wait keeps the
+#                     scheduler's runtime PM reference: the GPU never
+#                     runtime-suspends while a job waits (pm_sync_wait_resume)
+#   suspend-drops-waiter  a suspend forgets a group whose queues are
+#                     blocked on a sync wait (on no list, off the waiting
+#                     list): the setter's sync update never releases it
+#                     (pm_sync_wait_resume)
+#   sleep-drops-groups  a system suspend puts the groups it takes off their
+#                     CSG slots on no list: after the resume nothing
+#                     schedules them and their jobs never run
+#                     (system_suspend_resume; runtime suspends keep them)
+#   sleep-resume-error  the device's resume fails (-EIO) during a system
+#                     resume (pm_runtime_force_resume): the PM core reports
+#                     it (system_suspend_resume)
+#   pwr-no-wait       powering a block off does not wait for its transition:
+#                     a stalled power-off goes unnoticed (pm_pwr_stall)
+#   pwr-stall-wedges  a runtime suspend whose L2 power-off stalled returns
+#                     an error: runtime PM records it (runtime_error) and
+#                     the GPU never resumes again (pm_pwr_stall)
+#   submit-pm-leak    each GROUP_SUBMIT takes a runtime PM reference it
+#                     never drops: the GPU never suspends again
+#                     (runtime_pm_cycles)
+#   resume-leak       each runtime resume leaks a 64-byte allocation
+#                     (runtime_pm_cycles: kmemleak in kernel-log)
 #
 # A test of a forseti-only behaviour, which panthor has no code for, is
 # shown to fail on a throwaway forseti commit instead (SIM_REV):
@@ -996,6 +1020,143 @@ NEW
 OLD
 )" "$(cat <<'NEW'
 	pdevfreq->last_busy_state = false; /* MUTANT devfreq-never-busy */
+NEW
+)"
+		;;
+	syncwait-keeps-awake)
+		edit "$d/panthor_sched.c" "$(cat <<'OLD'
+	if (ctx.idle_group_count == ctx.group_count) {
+		panthor_devfreq_record_idle(sched->ptdev);
+OLD
+)" "$(cat <<'NEW'
+	/* MUTANT syncwait-keeps-awake: a group waiting on a sync object keeps the GPU on */
+	if (ctx.idle_group_count == ctx.group_count && list_empty(&sched->groups.waiting)) {
+		panthor_devfreq_record_idle(sched->ptdev);
+NEW
+)"
+		;;
+	suspend-drops-waiter)
+		edit "$d/panthor_sched.c" "$(cat <<'OLD'
+		if (group_can_run(group)) {
+			list_add(&group->run_node,
+				 &sched->groups.idle[group->priority]);
+		} else {
+OLD
+)" "$(cat <<'NEW'
+		if (group_can_run(group) && group->blocked_queues) {
+			/* MUTANT suspend-drops-waiter: a blocked group is forgotten */
+			list_del_init(&group->wait_node);
+		} else if (group_can_run(group)) {
+			list_add(&group->run_node,
+				 &sched->groups.idle[group->priority]);
+		} else {
+NEW
+)"
+		;;
+	sleep-drops-groups)
+		edit "$d/panthor_sched.c" "$(cat <<'OLD'
+#include <linux/pm_runtime.h>
+OLD
+)" "$(cat <<'NEW'
+#include <linux/pm_runtime.h>
+#include <linux/suspend.h>
+NEW
+)"
+		edit "$d/panthor_sched.c" "$(cat <<'OLD'
+		if (group_can_run(group)) {
+			list_add(&group->run_node,
+				 &sched->groups.idle[group->priority]);
+		} else {
+OLD
+)" "$(cat <<'NEW'
+		if (group_can_run(group) && pm_suspend_target_state != PM_SUSPEND_ON) {
+			/* MUTANT sleep-drops-groups: lost in a system suspend */
+		} else if (group_can_run(group)) {
+			list_add(&group->run_node,
+				 &sched->groups.idle[group->priority]);
+		} else {
+NEW
+)"
+		;;
+	sleep-resume-error)
+		edit "$d/panthor_device.c" "$(cat <<'OLD'
+#include <linux/pm_runtime.h>
+OLD
+)" "$(cat <<'NEW'
+#include <linux/pm_runtime.h>
+#include <linux/suspend.h>
+NEW
+)"
+		edit "$d/panthor_device.c" "$(cat <<'OLD'
+	if (atomic_read(&ptdev->pm.state) != PANTHOR_DEVICE_PM_STATE_SUSPENDED)
+		return -EINVAL;
+
+	atomic_set(&ptdev->pm.state, PANTHOR_DEVICE_PM_STATE_RESUMING);
+OLD
+)" "$(cat <<'NEW'
+	if (atomic_read(&ptdev->pm.state) != PANTHOR_DEVICE_PM_STATE_SUSPENDED)
+		return -EINVAL;
+
+	/* MUTANT sleep-resume-error: a system resume fails */
+	if (pm_suspend_target_state != PM_SUSPEND_ON)
+		return -EIO;
+
+	atomic_set(&ptdev->pm.state, PANTHOR_DEVICE_PM_STATE_RESUMING);
+NEW
+)"
+		;;
+	pwr-no-wait)
+		edit "$d/panthor_gpu.c" "$(cat <<'OLD'
+	gpu_write64(gpu->iomem, pwroff_reg, mask);
+
+	ret = gpu_read64_relaxed_poll_timeout(gpu->iomem, pwrtrans_reg, val,
+					      !(mask & val), 100, timeout_us);
+	if (ret) {
+OLD
+)" "$(cat <<'NEW'
+	gpu_write64(gpu->iomem, pwroff_reg, mask);
+
+	ret = 0; /* MUTANT pwr-no-wait: the transition is not waited for */
+	if (ret) {
+NEW
+)"
+		;;
+	pwr-stall-wedges)
+		edit "$d/panthor_device.c" "$(cat <<'OLD'
+	clk_disable_unprepare(ptdev->clks.core);
+	atomic_set(&ptdev->pm.state, PANTHOR_DEVICE_PM_STATE_SUSPENDED);
+	return 0;
+}
+OLD
+)" "$(cat <<'NEW'
+	clk_disable_unprepare(ptdev->clks.core);
+	atomic_set(&ptdev->pm.state, PANTHOR_DEVICE_PM_STATE_SUSPENDED);
+	/* MUTANT pwr-stall-wedges: a stalled L2 power-off (L2_PWRTRANS) fails the suspend */
+	if (gpu_read64(ptdev->iomem, 0x220))
+		return -ETIMEDOUT;
+	return 0;
+}
+NEW
+)"
+		;;
+	submit-pm-leak)
+		edit "$d/panthor_drv.c" "$(cat <<'OLD'
+	ret = PANTHOR_UOBJ_GET_ARRAY(jobs_args, &args->queue_submits);
+OLD
+)" "$(cat <<'NEW'
+	pm_runtime_get_noresume(ddev->dev); /* MUTANT submit-pm-leak: never put */
+
+	ret = PANTHOR_UOBJ_GET_ARRAY(jobs_args, &args->queue_submits);
+NEW
+)"
+		;;
+	resume-leak)
+		edit "$d/panthor_device.c" "$(cat <<'OLD'
+	atomic_set(&ptdev->pm.state, PANTHOR_DEVICE_PM_STATE_RESUMING);
+OLD
+)" "$(cat <<'NEW'
+	atomic_set(&ptdev->pm.state, PANTHOR_DEVICE_PM_STATE_RESUMING);
+	(void)kmalloc(64, GFP_KERNEL); /* MUTANT resume-leak: never freed */
 NEW
 )"
 		;;

@@ -87,6 +87,14 @@ declare -A TESTS=(
 	[async-sparse-skipped]="vm_sparse"
 	[stale-extract]="job_runs_once"
 	[devfreq-never-busy]="devfreq_transitions"
+	[syncwait-keeps-awake]="pm_sync_wait_resume"
+	[suspend-drops-waiter]="pm_sync_wait_resume"
+	[sleep-drops-groups]="system_suspend_resume"
+	[sleep-resume-error]="system_suspend_resume"
+	[pwr-no-wait]="pm_pwr_stall"
+	[pwr-stall-wedges]="pm_pwr_stall"
+	[submit-pm-leak]="runtime_pm_cycles"
+	[resume-leak]="runtime_pm_cycles"
 )
 declare -A MUST=(
 	[skip-unlock]="$(own vm_bind_unbind 'BO [AB] mapped')"
@@ -143,6 +151,14 @@ declare -A MUST=(
 	[async-sparse-skipped]="$(own vm_sparse 'an asynchronous sparse range: the GPU.s read of the sparse range did not complete')"
 	[stale-extract]="$(own job_runs_once '.*ran again')"
 	[devfreq-never-busy]="$(own devfreq_transitions 'busy GPU: the clock stays at')"
+	[syncwait-keeps-awake]="$(own pm_sync_wait_resume 'the GPU did not runtime-suspend while its only job waits on a sync object')"
+	[suspend-drops-waiter]="$(own pm_sync_wait_resume 'the waiter was not released within 10 s of the setter')"
+	[sleep-drops-groups]="$(own system_suspend_resume 'busy: J[1-4].s fence (did not signal|signalled with an error)')"
+	[sleep-resume-error]="$(own system_suspend_resume 'busy: [0-9]+ error line\(s\) naming [^ ]+ in the kernel log')"
+	[pwr-no-wait]="$(own pm_pwr_stall 'A: the stalled power-off was not reported')"
+	[pwr-stall-wedges]="$(own pm_pwr_stall 'A: (a job with the knob off: the job did not complete|the GPU does not runtime-suspend any more)')"
+	[submit-pm-leak]="$(own runtime_pm_cycles '(cycle [0-9]+: the GPU did not runtime-suspend|the runtime PM usage count went from)')"
+	[resume-leak]=""
 )
 # mutant: the kernel-log report (an extended regular expression over the
 # report lines, $SIM_DIR/run-panthor/reports.txt) that must come with a
@@ -155,6 +171,7 @@ declare -A KLOG=(
 	[bind-job-leak]="unreferenced object"
 	[bind-err-leak]="unreferenced object"
 	[heap-no-size]="mali_sim: protocol violation: TILER_OOM answered with heap start"
+	[resume-leak]="unreferenced object"
 )
 # mutant: caught only when both its MUST failure and its KLOG report are
 # there (a MUST that another fault could also cause, pinned to its cause).
@@ -175,7 +192,9 @@ ORDER=(skip-unlock no-wait no-wait-after bad-as-cmd unmap-no-flush unmap-no-lock
        heap-same-chunk heap-oom-unacked heap-max-ignored heap-no-size heap-initial-over-max
        heap-close-keeps heap-unlinked
        mmio-offset-ignored mmio-writable mmio-fork-copied counter-off
-       stale-extract devfreq-never-busy)
+       stale-extract devfreq-never-busy
+       syncwait-keeps-awake suspend-drops-waiter sleep-drops-groups sleep-resume-error
+       pwr-no-wait pwr-stall-wedges submit-pm-leak resume-leak)
 [ $# -eq 0 ] || ORDER=("$@")
 for m in "${ORDER[@]}"; do
 	[ -n "${TESTS[$m]:-}" ] || { echo "prove.sh: unknown mutant $m" >&2; exit 2; }

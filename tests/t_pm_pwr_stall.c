@@ -1,0 +1,178 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * pm_pwr_stall: a power transition that never completes (the simulator's
+ * pwr_stall knob: PWRTRANS stays set, READY unchanged, until the next GPU
+ * reset, which also disarms the knob) during a runtime suspend, and
+ * separately during a runtime resume.
+ *
+ * A. Armed before a runtime suspend (the GPU held powered with
+ *    power/control "on" while the knob is set, then given back to
+ *    "auto"): the driver must report the stalled power-off (an error line
+ *    naming the GPU's device in the kernel log) and nothing worse (a
+ *    WARN, an oops or a lockdep report fails the run's kernel-log). What
+ *    runtime PM made of it is printed (runtime_status "suspended": the
+ *    driver went on; "error": its callback failed; "active": it refused
+ *    for now).
+ * B. Armed while the GPU is runtime-suspended, then a job submitted: the
+ *    driver must report the stalled power-on, and the job's fence must
+ *    signal within 20 s (with or without an error: printed), not hang.
+ *
+ * After each, with the knob off: a job runs, the GPU runtime-suspends
+ * again, and a job runs on it again (runtime PM is not wedged). Whether
+ * the driver reset the GPU (the knob reads N before the test turns it
+ * off) is printed, and so is whether it still reports power errors once
+ * the knob is off: the stalled transition stays stalled until a reset, so
+ * a driver that does not reset keeps failing its power transitions (a
+ * NOTE, not a failure: the test asks that the device works again). Before
+ * B, when the driver did not reset the GPU after A, the test makes it do
+ * so (the fw_hang knob, as fw_hang_reset does), so that B starts from a
+ * power controller that works. Times in ms.
+ */
+#include "common.h"
+
+#define KNOB_DIR "/sys/module/mali_sim/parameters/"
+
+static bool knob_on(const char *name)
+{
+	char path[128], buf[8] = "";
+
+	snprintf(path, sizeof(path), KNOB_DIR "%s", name);
+	read_file(path, buf, sizeof(buf));
+	return buf[0] == 'Y' || buf[0] == '1';
+}
+
+/* Wait for runtime_status to leave "active" (or @ms to pass); the status. */
+static const char *status_after(int ms)
+{
+	static char buf[32];
+	long end = now_ms() + ms;
+
+	do {
+		msleep(5);
+		CHECK(!pm_read("runtime_status", buf, sizeof(buf)), "cannot read runtime_status");
+	} while (!strcmp(buf, "active") && now_ms() < end);
+	return buf;
+}
+
+/* With the knob off: a job runs, the GPU suspends again, a job runs again. */
+static void works_again(struct job_ctx *j, int kfd, const char *dev, const char *c)
+{
+	char what[128], first[512] = "";
+	long t = now_ms();
+	int n;
+
+	snprintf(what, sizeof(what), "%s: a job with the knob off", c);
+	job_check_healthy(j, what);
+	printf("%s: a job ran %ld ms after the knob was turned off\n", c, now_ms() - t);
+	CHECK(!pm_wait_status("suspended", 5000),
+	      "%s: the GPU does not runtime-suspend any more after the stall", c);
+	snprintf(what, sizeof(what), "%s: a job on the GPU suspended again", c);
+	job_check_healthy(j, what);
+	n = kmsg_errors(kfd, dev, first, sizeof(first));
+	if (n)
+		printf("NOTE %s: %d error line(s) for %s after the knob was off (the stall was not cleared by a reset), the first: %s\n",
+		       c, n, dev, first);
+	else
+		printf("%s: no error after the knob was off\n", c);
+}
+
+int main(void)
+{
+	int fd = open_render(), kfd, n, r, i;
+	char dev[64], ctl[32], first[512] = "";
+	struct job_ctx j;
+	const char *st;
+	bool reset;
+	uint32_t s;
+	long t;
+
+	dev_name(dev, sizeof(dev));
+	CHECK(!pm_read("control", ctl, sizeof(ctl)), "cannot read power/control");
+	CHECK(!strcmp(ctl, "auto"),
+	      "power/control is '%s': the driver forbids runtime suspend, nothing to test", ctl);
+	job_init(&j, fd);
+	kfd = kmsg_open();
+
+	/* --- A: stalled power-off in a runtime suspend ----------------------- */
+	CHECK(!pm_wait_status("suspended", 5000), "A: the idle GPU did not runtime-suspend");
+	job_check_healthy(&j, "A: a job before the stall");
+	pm_write("control", "on");
+	CHECK(!pm_wait_status("active", 5000), "A: power/control 'on' did not resume the GPU");
+	kmsg_errors(kfd, NULL, NULL, 0);
+	knob_set("pwr_stall", "Y");
+	t = now_ms();
+	pm_write("control", "auto");
+	st = status_after(3000);
+	t = now_ms() - t;
+	msleep(100);
+	n = kmsg_errors(kfd, dev, first, sizeof(first));
+	reset = !knob_on("pwr_stall");
+	printf("A: runtime_status '%s' %ld ms after suspend was allowed; %d error line(s), the first: %s; %s\n",
+	       st, t, n, n ? first : "-",
+	       reset ? "the driver reset the GPU (the knob was disarmed)" : "no GPU reset (the knob still armed)");
+	CHECK(n > 0, "A: the stalled power-off was not reported (no error line naming %s)", dev);
+	knob_set("pwr_stall", "N");
+	works_again(&j, kfd, dev, "A");
+
+	/* A GPU reset of the test's own, when the driver did not reset. */
+	if (!reset) {
+		pm_write("control", "on");
+		CHECK(!pm_wait_status("active", 5000), "B: power/control 'on' did not resume the GPU");
+		t = now_ms();
+		knob_set("fw_hang", "Y");
+		s = job_submit(&j, 0);
+		syncobj_wait(fd, s, 30000);
+		drmSyncobjDestroy(fd, s);
+		for (i = 0; i < 300 && knob_on("fw_hang"); i++)
+			msleep(100);
+		CHECK(!knob_on("fw_hang"), "B: no GPU reset within 30 s of a firmware hang (to clear the stall)");
+		pm_write("control", "auto");
+		printf("B: the GPU reset by a firmware hang in %ld ms, to clear A's stall\n", now_ms() - t);
+		/* the hung job's group may be dead: a fresh one */
+		job_fini(&j);
+		job_init(&j, fd);
+		job_check_healthy(&j, "B: a job after the reset");
+		CHECK(!pm_wait_status("suspended", 5000), "B: the GPU did not runtime-suspend after the reset");
+		job_check_healthy(&j, "B: a job on a suspended GPU after the reset");
+		n = kmsg_errors(kfd, dev, first, sizeof(first));
+		printf("B: %d error line(s) for %s from the reset\n", n, dev);
+	}
+
+	/* --- B: stalled power-on in a runtime resume ------------------------- */
+	CHECK(!pm_wait_status("suspended", 5000), "B: the idle GPU did not runtime-suspend");
+	n = kmsg_errors(kfd, dev, first, sizeof(first));
+	CHECK(!n, "B: power errors before the knob is armed (the reset did not clear A's stall?): %s", first);
+	knob_set("pwr_stall", "Y");
+	job_reset(&j);
+	j.data[0] = 0;
+	job_emit(&j, cs_move48(0, j.data_va));
+	job_emit(&j, cs_move32(2, 0x600d));
+	job_emit(&j, cs_store_multiple(2, 0, 0x1, 0));
+	t = now_ms();
+	s = job_submit(&j, 0);
+	r = syncobj_wait(fd, s, 20000);
+	t = now_ms() - t;
+	CHECK(!r, "B: the job submitted on a stalled resume: its fence did not signal within 20 s");
+	r = syncobj_fence_status(fd, s);
+	drmSyncobjDestroy(fd, s);
+	__sync_synchronize();
+	msleep(100);
+	n = kmsg_errors(kfd, dev, first, sizeof(first));
+	reset = !knob_on("pwr_stall");
+	printf("B: the job's fence signalled %ld ms after its submit, %s (data 0x%x, group state 0x%x); %d error line(s), the first: %s; %s\n",
+	       t, r == 1 ? "without error" : strerror(-r), j.data[0], group_state(fd, j.group, NULL), n,
+	       n ? first : "-",
+	       reset ? "the driver reset the GPU (the knob was disarmed)" : "no GPU reset (the knob still armed)");
+	CHECK(n > 0, "B: the stalled power-on was not reported (no error line naming %s)", dev);
+	knob_set("pwr_stall", "N");
+	if (group_state(fd, j.group, NULL)) {
+		/* a killed group is the driver's right; the device must work */
+		job_fini(&j);
+		job_init(&j, fd);
+	}
+	works_again(&j, kfd, dev, "B");
+
+	job_fini(&j);
+	printf("ok\n");
+	return 0;
+}
