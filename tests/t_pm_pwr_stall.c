@@ -24,9 +24,11 @@
  * the knob is off: the stalled transition stays stalled until a reset, so
  * a driver that does not reset keeps failing its power transitions (a
  * NOTE, not a failure: the test asks that the device works again). Before
- * B, when the driver did not reset the GPU after A, the test makes it do
- * so (the fw_hang knob, as fw_hang_reset does), so that B starts from a
- * power controller that works. Times in ms.
+ * B, and at the end, when the driver did not reset the GPU after the
+ * stall, the test makes it do so (the fw_hang knob, as fw_hang_reset
+ * does), so that B, and the tests after this one, start from a power
+ * controller that works; after that reset a suspend and resume must log
+ * no error. Times in ms.
  */
 #include "common.h"
 
@@ -68,7 +70,7 @@ static void works_again(struct job_ctx *j, int kfd, const char *dev, const char 
 	      "%s: the GPU does not runtime-suspend any more after the stall", c);
 	snprintf(what, sizeof(what), "%s: a job on the GPU suspended again", c);
 	job_check_healthy(j, what);
-	n = kmsg_errors(kfd, dev, first, sizeof(first));
+	n = klog_errors(kfd, dev, first, sizeof(first));
 	if (n)
 		printf("NOTE %s: %d error line(s) for %s after the knob was off (the stall was not cleared by a reset), the first: %s\n",
 		       c, n, dev, first);
@@ -76,9 +78,43 @@ static void works_again(struct job_ctx *j, int kfd, const char *dev, const char 
 		printf("%s: no error after the knob was off\n", c);
 }
 
+/*
+ * A GPU reset of the test's own (a firmware hang, as fw_hang_reset makes
+ * one), for a driver that did not reset the GPU after a stall: the stalled
+ * transition stays pending until a reset, and the next case, or the next
+ * test, must start from a power controller that works. @j gets a fresh
+ * group (the hung job's may be dead).
+ */
+static void clear_stall(struct job_ctx *j, int kfd, const char *dev, const char *c)
+{
+	char first[512] = "";
+	long t = now_ms();
+	uint32_t s;
+	int i, n;
+
+	pm_write("control", "on");
+	CHECK(!pm_wait_status("active", 5000), "%s: power/control 'on' did not resume the GPU", c);
+	knob_set("fw_hang", "Y");
+	s = job_submit(j, 0);
+	syncobj_wait(j->fd, s, 30000);
+	drmSyncobjDestroy(j->fd, s);
+	for (i = 0; i < 300 && knob_on("fw_hang"); i++)
+		msleep(100);
+	CHECK(!knob_on("fw_hang"), "%s: no GPU reset within 30 s of a firmware hang (to clear the stall)", c);
+	pm_write("control", "auto");
+	printf("%s: the GPU reset by a firmware hang in %ld ms, to clear the stall\n", c, now_ms() - t);
+	job_fini(j);
+	job_init(j, j->fd);
+	job_check_healthy(j, "a job after the reset");
+	CHECK(!pm_wait_status("suspended", 5000), "%s: the GPU did not runtime-suspend after the reset", c);
+	job_check_healthy(j, "a job on a suspended GPU after the reset");
+	n = klog_errors(kfd, dev, first, sizeof(first));
+	printf("%s: %d error line(s) for %s from the reset\n", c, n, dev);
+}
+
 int main(void)
 {
-	int fd = open_render(), kfd, n, r, i;
+	int fd = open_render(), kfd, n, r;
 	char dev[64], ctl[32], first[512] = "";
 	struct job_ctx j;
 	const char *st;
@@ -91,21 +127,21 @@ int main(void)
 	CHECK(!strcmp(ctl, "auto"),
 	      "power/control is '%s': the driver forbids runtime suspend, nothing to test", ctl);
 	job_init(&j, fd);
-	kfd = kmsg_open();
+	kfd = klog_open();
 
 	/* --- A: stalled power-off in a runtime suspend ----------------------- */
 	CHECK(!pm_wait_status("suspended", 5000), "A: the idle GPU did not runtime-suspend");
 	job_check_healthy(&j, "A: a job before the stall");
 	pm_write("control", "on");
 	CHECK(!pm_wait_status("active", 5000), "A: power/control 'on' did not resume the GPU");
-	kmsg_errors(kfd, NULL, NULL, 0);
+	klog_errors(kfd, NULL, NULL, 0);
 	knob_set("pwr_stall", "Y");
 	t = now_ms();
 	pm_write("control", "auto");
 	st = status_after(3000);
 	t = now_ms() - t;
 	msleep(100);
-	n = kmsg_errors(kfd, dev, first, sizeof(first));
+	n = klog_errors(kfd, dev, first, sizeof(first));
 	reset = !knob_on("pwr_stall");
 	printf("A: runtime_status '%s' %ld ms after suspend was allowed; %d error line(s), the first: %s; %s\n",
 	       st, t, n, n ? first : "-",
@@ -114,33 +150,12 @@ int main(void)
 	knob_set("pwr_stall", "N");
 	works_again(&j, kfd, dev, "A");
 
-	/* A GPU reset of the test's own, when the driver did not reset. */
-	if (!reset) {
-		pm_write("control", "on");
-		CHECK(!pm_wait_status("active", 5000), "B: power/control 'on' did not resume the GPU");
-		t = now_ms();
-		knob_set("fw_hang", "Y");
-		s = job_submit(&j, 0);
-		syncobj_wait(fd, s, 30000);
-		drmSyncobjDestroy(fd, s);
-		for (i = 0; i < 300 && knob_on("fw_hang"); i++)
-			msleep(100);
-		CHECK(!knob_on("fw_hang"), "B: no GPU reset within 30 s of a firmware hang (to clear the stall)");
-		pm_write("control", "auto");
-		printf("B: the GPU reset by a firmware hang in %ld ms, to clear A's stall\n", now_ms() - t);
-		/* the hung job's group may be dead: a fresh one */
-		job_fini(&j);
-		job_init(&j, fd);
-		job_check_healthy(&j, "B: a job after the reset");
-		CHECK(!pm_wait_status("suspended", 5000), "B: the GPU did not runtime-suspend after the reset");
-		job_check_healthy(&j, "B: a job on a suspended GPU after the reset");
-		n = kmsg_errors(kfd, dev, first, sizeof(first));
-		printf("B: %d error line(s) for %s from the reset\n", n, dev);
-	}
+	if (!reset)
+		clear_stall(&j, kfd, dev, "B");
 
 	/* --- B: stalled power-on in a runtime resume ------------------------- */
 	CHECK(!pm_wait_status("suspended", 5000), "B: the idle GPU did not runtime-suspend");
-	n = kmsg_errors(kfd, dev, first, sizeof(first));
+	n = klog_errors(kfd, dev, first, sizeof(first));
 	CHECK(!n, "B: power errors before the knob is armed (the reset did not clear A's stall?): %s", first);
 	knob_set("pwr_stall", "Y");
 	job_reset(&j);
@@ -157,7 +172,7 @@ int main(void)
 	drmSyncobjDestroy(fd, s);
 	__sync_synchronize();
 	msleep(100);
-	n = kmsg_errors(kfd, dev, first, sizeof(first));
+	n = klog_errors(kfd, dev, first, sizeof(first));
 	reset = !knob_on("pwr_stall");
 	printf("B: the job's fence signalled %ld ms after its submit, %s (data 0x%x, group state 0x%x); %d error line(s), the first: %s; %s\n",
 	       t, r == 1 ? "without error" : strerror(-r), j.data[0], group_state(fd, j.group, NULL), n,
@@ -171,6 +186,13 @@ int main(void)
 		job_init(&j, fd);
 	}
 	works_again(&j, kfd, dev, "B");
+	/* the tests after this one start from a power controller that works */
+	if (!reset)
+		clear_stall(&j, kfd, dev, "end");
+	CHECK(!pm_wait_status("suspended", 5000), "end: the idle GPU did not runtime-suspend");
+	job_check_healthy(&j, "end: a job on a suspended GPU");
+	n = klog_errors(kfd, dev, first, sizeof(first));
+	CHECK(!n, "end: %d error line(s) for %s after the GPU reset, the first: %s", n, dev, first);
 
 	job_fini(&j);
 	printf("ok\n");
