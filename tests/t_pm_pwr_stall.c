@@ -34,6 +34,20 @@
 
 #define KNOB_DIR "/sys/module/mali_sim/parameters/"
 
+/*
+ * A stall that was not reported is a failure, but the test goes on to
+ * give the GPU back with a working power controller (the tests after this
+ * one must not inherit the stall), and fails at the end with the first.
+ */
+static char first_failure[600];
+#define LATER(cond, ...)						\
+	do {								\
+		if (!(cond) && !first_failure[0]) {			\
+			snprintf(first_failure, sizeof(first_failure), __VA_ARGS__); \
+			printf("FAILED (failing at the end): %s\n", first_failure); \
+		}							\
+	} while (0)
+
 static bool knob_on(const char *name)
 {
 	char path[128], buf[8] = "";
@@ -146,7 +160,7 @@ int main(void)
 	printf("A: runtime_status '%s' %ld ms after suspend was allowed; %d error line(s), the first: %s; %s\n",
 	       st, t, n, n ? first : "-",
 	       reset ? "the driver reset the GPU (the knob was disarmed)" : "no GPU reset (the knob still armed)");
-	CHECK(n > 0, "A: the stalled power-off was not reported (no error line naming %s)", dev);
+	LATER(n > 0, "A: the stalled power-off was not reported (no error line naming %s)", dev);
 	knob_set("pwr_stall", "N");
 	works_again(&j, kfd, dev, "A");
 
@@ -178,7 +192,7 @@ int main(void)
 	       t, r == 1 ? "without error" : strerror(-r), j.data[0], group_state(fd, j.group, NULL), n,
 	       n ? first : "-",
 	       reset ? "the driver reset the GPU (the knob was disarmed)" : "no GPU reset (the knob still armed)");
-	CHECK(n > 0, "B: the stalled power-on was not reported (no error line naming %s)", dev);
+	LATER(n > 0, "B: the stalled power-on was not reported (no error line naming %s)", dev);
 	knob_set("pwr_stall", "N");
 	if (group_state(fd, j.group, NULL)) {
 		/* a killed group is the driver's right; the device must work */
@@ -195,6 +209,7 @@ int main(void)
 	CHECK(!n, "end: %d error line(s) for %s after the GPU reset, the first: %s", n, dev, first);
 
 	job_fini(&j);
+	CHECK(!first_failure[0], "%s", first_failure);
 	printf("ok\n");
 	return 0;
 }

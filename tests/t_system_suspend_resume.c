@@ -167,6 +167,8 @@ int main(void)
 	memset(j.data, 0, 16);
 
 	knob_set("slow_job_ms", "400");
+	if (getenv("SUSPEND_TRACE"))
+		knob_set("trace", "Y");
 	t0 = now_ms();
 	s[0] = submit_to(fd, j.group, j.cmd_va, 3, 0);
 	s[1] = submit_to(fd, j.group, j.cmd_va + 0x100, 4, 0);
@@ -185,6 +187,7 @@ int main(void)
 		printf("busy: %s done %ld ms after its submit\n", name[i], now_ms() - t0);
 	}
 	knob_set("slow_job_ms", "0");
+	knob_set("trace", "N");
 	__sync_synchronize();
 	printf("busy: data %u %u %u %u\n", j.data[0], j.data[1], j.data[2], j.data[3]);
 	CHECK(j.data[0] == 1 && j.data[1] == 2 && j.data[2] == 3 && j.data[3] == 4,

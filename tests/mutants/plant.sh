@@ -156,8 +156,8 @@
 #                     runtime-suspends while a job waits (pm_sync_wait_resume)
 #   suspend-drops-waiter  a suspend forgets a group whose queues are
 #                     blocked on a sync wait (on no list, off the waiting
-#                     list): the setter's sync update never releases it
-#                     (pm_sync_wait_resume)
+#                     list): the setter's sync update never releases it,
+#                     and its job times out (pm_sync_wait_resume)
 #   sleep-drops-groups  a system suspend puts the groups it takes off their
 #                     CSG slots on no list: after the resume nothing
 #                     schedules them and their jobs never run
