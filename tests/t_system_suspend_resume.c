@@ -10,8 +10,11 @@
  * here) and resumes everything, instead of entering the sleep state. UML
  * offers only "mem" (deep), on a uniprocessor kernel, and it has no way
  * to wake itself from a real sleep (its wakeup is a signal from the host),
- * so level "none" cannot be tested in the guest; "platform" is the
- * deepest level that runs every device callback. SUSPEND_PM_TEST=<level>
+ * so level "none" cannot be tested in the guest. UML takes devices,
+ * platform, processors and core; "platform" is the deepest one whose
+ * wait is real (at "processors" and "core" the wait is an mdelay() with
+ * interrupts off, which UML's clock does not see pass: 1 s took about 40
+ * ms), and it runs every device callback. SUSPEND_PM_TEST=<level>
  * picks another (devices, platform, processors, core).
  *
  * 1. Busy: the simulator's slow_job_ms knob makes every job take 400 ms
@@ -27,6 +30,13 @@
  *    the GPU runtime-suspends again.
  * 3. The GPU powered and idle (power/control "on"): suspend and resume
  *    with nothing to do, then the same.
+ *
+ * The base tree's panthor fails the busy case: its scheduler's tick work
+ * runs while the device is system-suspended (runtime PM is disabled then
+ * and still says "active", so the tick's pm_runtime_resume_and_get()
+ * succeeds), asks the halted firmware for CSG updates ("CSG n update
+ * request timedout"), and after the resume the jobs time out and
+ * panthor_vm_idle() underflows a refcount (a WARNING).
  *
  * Each suspend must succeed (the write returns 0), and each case log no
  * error naming the GPU's device (the PM core's "failed to suspend/resume"

@@ -96,6 +96,15 @@ declare -A TESTS=(
 	[submit-pm-leak]="runtime_pm_cycles"
 	[resume-leak]="runtime_pm_cycles"
 )
+# system_suspend_resume and pm_pwr_stall fail on the base tree's panthor
+# (its scheduler ticks on a system-suspended GPU; it does not notice a
+# stalled power-on): their mutants cannot pass this script's control run.
+# They were shown by hand (2026-12-07): pwr-no-wait and pwr-stall-wedges
+# fail pm_pwr_stall in case A, which unmodified panthor passes; the
+# sleep-* mutants fail the busy case of system_suspend_resume on top of a
+# throwaway fix of that tick (tick_work goes back and ticks again later
+# while the device's PM state is not active), with which the busy case
+# passes.
 declare -A MUST=(
 	[skip-unlock]="$(own vm_bind_unbind 'BO [AB] mapped')"
 	[no-wait]=""
@@ -154,9 +163,9 @@ declare -A MUST=(
 	[syncwait-keeps-awake]="$(own pm_sync_wait_resume 'the GPU did not runtime-suspend while its only job waits on a sync object')"
 	[suspend-drops-waiter]="$(own pm_sync_wait_resume '(the waiter was not released within 10 s of the setter|the waiter.s fence signalled with an error)')"
 	[sleep-drops-groups]="$(own system_suspend_resume 'busy: J[1-4].s fence (did not signal|signalled with an error)')"
-	[sleep-resume-error]="$(own system_suspend_resume 'busy: [0-9]+ error line\(s\) naming [^ ]+ in the kernel log')"
+	[sleep-resume-error]="$(own system_suspend_resume '(busy: J[1-4].s fence (did not signal|signalled with an error)|busy: [0-9]+ error line\(s\) naming [^ ]+ in the kernel log)')"
 	[pwr-no-wait]="$(own pm_pwr_stall 'A: the stalled power-off was not reported')"
-	[pwr-stall-wedges]="$(own pm_pwr_stall 'A: (a job with the knob off: the job did not complete|the GPU does not runtime-suspend any more)')"
+	[pwr-stall-wedges]="^FAIL pm_pwr_stall \(FAIL at .*(t_pm_pwr_stall|common)\.c:[0-9]+: A: (a job with the knob off|the GPU does not runtime-suspend any more)"
 	[submit-pm-leak]="$(own runtime_pm_cycles '(cycle [0-9]+: the GPU did not runtime-suspend|the runtime PM usage count went from)')"
 	[resume-leak]=""
 )
