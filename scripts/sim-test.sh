@@ -18,7 +18,8 @@
 #            landed for the guest's topic_landed())
 #
 # Prints one line per test (PASS name / FAIL name / SKIP name (topic X)) and
-# ends with "N passed, N failed, N skipped, N partial". A test that could
+# ends with "N passed, N failed, N skipped, N partial" (and ", N xfail"
+# when a known defect was run: below). A test that could
 # check only part of what it covers (exit 77) passes as "PASS name
 # (partial: why)", and is counted both as passed and as partial (make
 # test's count() reads the first three numbers). The guest gets the landed
@@ -31,6 +32,23 @@
 # KASAN, kmemleak, WARNING, BUG, Oops, or the simulator's "protocol
 # violation") in the guest's log fails the run (the pseudo-test
 # "kernel-log"), and so does a run in which no test ran.
+#
+# Known defects (tests/known-defects, lines "panthor: <test>: <reason>"):
+# tests that the base tree's panthor fails through a bug of its own (the
+# test is right; the project does not fix panthor). The panthor lane does
+# not run them, and reports each as "SKIP <test> (known panthor defect:
+# <reason>)", counted as skipped. Named in SIM_TESTS, such a test runs, so
+# that anyone can see it fail: its failure is reported as "XFAIL <test>
+# (known panthor defect; <its failure>)" and counted as xfail, not as
+# failed; a pass is reported as "FAIL <test> (XPASS: remove it from
+# tests/known-defects)" and counted as failed. The kernel-log line is
+# not excused: a kernel report fails it as in any run (panthor's defects
+# do leave some), and its line then names the known defects that ran, so
+# an explicit run of one exits non-zero when it leaves a report.
+# SIM_NO_KNOWN_DEFECTS (set) runs and reports them as any other test (a
+# throwaway fix of panthor; tests/mutants/prove.sh). The forseti lane
+# ignores the file; a line naming no test of tests/topics, or not of that
+# form, stops the run (in either lane), naming the file's line.
 #
 # The forseti lane also loads the series' KUnit test modules that its
 # commit has (drm_jobqueue's, forseti's) after the uAPI tests, one line
@@ -121,6 +139,27 @@ for t in ${SIM_TESTS:-}; do
 	[ -n "${TOPIC_OF[$t]:-}" ] || die "SIM_TESTS: no test '$t' in $TESTS/topics"
 done
 
+# KNOWN test: the reason of a known panthor defect (tests/known-defects),
+# for the panthor lane only (see the header).
+declare -A KNOWN
+KNOWN_FILE=$TESTS/known-defects
+if [ -f "$KNOWN_FILE" ]; then
+	n=0
+	while IFS= read -r l || [ -n "$l" ]; do
+		n=$((n + 1))
+		case "$l" in '' | '#'*) continue ;; esac
+		[[ $l =~ ^panthor:\ ([A-Za-z0-9_]+):\ (.*[^[:space:]].*)$ ]] ||
+			die "$KNOWN_FILE:$n: \"$l\": a line is \"panthor: <test>: <reason>\""
+		t=${BASH_REMATCH[1]}
+		[ -n "${TOPIC_OF[$t]:-}" ] || die "$KNOWN_FILE:$n: no test '$t' in $TESTS/topics"
+		[ -z "${KNOWN[$t]:-}" ] || die "$KNOWN_FILE:$n: '$t' is listed twice"
+		KNOWN[$t]=${BASH_REMATCH[2]}
+	done <"$KNOWN_FILE"
+fi
+if [ "$DRIVER" != panthor ] || [ -n "${SIM_NO_KNOWN_DEFECTS:-}" ]; then
+	KNOWN=()
+fi
+
 # The topics that count as landed (all of them for panthor), and the
 # topic in progress whose patches so far are in the kernel, if any.
 LANDED=()
@@ -186,7 +225,9 @@ runs_here() {
 }
 
 summary() {
-	printf '%d passed, %d failed, %d skipped, %d partial\n' "$1" "$2" "$3" "${4:-0}"
+	printf '%d passed, %d failed, %d skipped, %d partial' "$1" "$2" "$3" "${4:-0}"
+	[ "${5:-0}" = 0 ] || printf ', %d xfail' "$5"
+	printf '\n'
 }
 
 if [ -z "$REV" ]; then
@@ -366,6 +407,8 @@ SELECTED=()
 for t in "${ALL_TESTS[@]}"; do
 	runs_here "$t" || continue
 	[ -z "${SIM_TESTS:-}" ] || [ -n "${WANTED[$t]:-}" ] || continue
+	# a known defect runs only when SIM_TESTS names it
+	[ -z "${KNOWN[$t]:-}" ] || [ -n "${WANTED[$t]:-}" ] || continue
 	SELECTED+=("$t")
 	IS_SELECTED[$t]=1
 done
@@ -464,8 +507,9 @@ info "guest finished in $(($(date +%s) - start))s (status $rc); log: $RUN/consol
 # The driver must have loaded for any test to mean something; when it did
 # not (or the guest could not read its run directory), that is the failure
 # reported, and the tests are reported as not run.
-pass=0 fail=0 skip=0 ran=0 partial=0
+pass=0 fail=0 skip=0 ran=0 partial=0 xfail=0
 notrun=
+known_ran=
 load=$(grep -a '^SIMTEST: \(PASS\|FAIL\) \(driver-load\|harness\)' "$RUN/console.log" | head -n 1 | tr -d '\r' || true)
 case "$load" in
 "SIMTEST: PASS driver-load")
@@ -500,8 +544,34 @@ for t in "${ALL_TESTS[@]}"; do
 		skip=$((skip + 1))
 		continue
 	fi
+	if [ -n "${KNOWN[$t]:-}" ] && [ -z "${IS_SELECTED[$t]:-}" ]; then
+		if [ -z "${SIM_TESTS:-}" ]; then
+			echo "SKIP $t (known panthor defect: ${KNOWN[$t]})"
+			skip=$((skip + 1))
+		fi
+		continue
+	fi
 	[ -n "${IS_SELECTED[$t]:-}" ] || continue
 	r=$(grep -a "^SIMTEST: \(PASS\|FAIL\) $t\b" "$RUN/console.log" | tail -n 1 | tr -d '\r' || true)
+	if [ -n "${KNOWN[$t]:-}" ]; then
+		case "$r" in
+		"SIMTEST: PASS $t"*)
+			echo "FAIL $t (XPASS: remove it from tests/known-defects)"
+			fail=$((fail + 1))
+			ran=$((ran + 1))
+			known_ran+=" $t"
+			continue
+			;;
+		"SIMTEST: FAIL $t"*)
+			why=${r#"SIMTEST: FAIL $t"}
+			echo "XFAIL $t (known panthor defect${why:+; ${why# }})"
+			xfail=$((xfail + 1))
+			ran=$((ran + 1))
+			known_ran+=" $t"
+			continue
+			;;
+		esac
+	fi
 	case "$r" in
 	"SIMTEST: PASS $t")
 		echo "PASS $t"
@@ -572,8 +642,11 @@ if [ -n "$stopped_after_done" ]; then
 else
 	cat "$RUN/console.log"
 fi | { grep -aE "$REPORTS" || true; } >"$RUN/reports.txt"
+# A known defect that ran may leave reports: they count, and the line
+# names what ran.
+kl_known=${known_ran:+"; known panthor defects ran:$known_ran"}
 if [ -s "$RUN/reports.txt" ]; then
-	echo "FAIL kernel-log ($(wc -l <"$RUN/reports.txt") report lines; first: $(head -n 1 "$RUN/reports.txt" | tr -d '\r'))"
+	echo "FAIL kernel-log ($(wc -l <"$RUN/reports.txt") report lines; first: $(head -n 1 "$RUN/reports.txt" | tr -d '\r')$kl_known)"
 	fail=$((fail + 1))
 elif ! grep -aq '^SIMTEST: DONE' "$RUN/console.log"; then
 	echo "FAIL kernel-log (the guest did not finish: status $rc)"
@@ -590,9 +663,9 @@ elif grep -aq '^SIMTEST: UNLOAD FAILED' "$RUN/console.log"; then
 	echo "FAIL kernel-log (${unload#SIMTEST: }: its teardown was not scanned)"
 	fail=$((fail + 1))
 else
-	echo "PASS kernel-log"
+	echo "PASS kernel-log${kl_known:+ (${kl_known#; })}"
 	pass=$((pass + 1))
 fi
 
-summary "$pass" "$fail" "$skip" "$partial"
+summary "$pass" "$fail" "$skip" "$partial" "$xfail"
 [ "$fail" = 0 ]
