@@ -135,6 +135,7 @@ struct msim_cs {
 struct msim_csg {
 	bool running;
 	bool idle;
+	bool hung;		/* csg_hang knob: the slot answers nothing until the next boot */
 	struct msim_cs cs[MSIM_NUM_CS];
 };
 
@@ -166,6 +167,8 @@ struct msim {
 	u32 mcu_status;
 	bool fw_booted;
 	bool fw_hung;
+	/* fw_hang_rearm knob: hang once the first global request after this boot is answered */
+	bool fw_rearm;
 	u32 glb_version;
 
 	struct work_struct fw_work;
@@ -207,6 +210,10 @@ struct msim_knobs {
 	bool as_done_on_read;
 	unsigned int tiler_chunks;
 	bool trace;
+	int csg_hang;
+	int fw_hang_rearm;
+	int reset_fail;
+	int boot_fail;
 	bool user_page;		/* read-only: the USER page has RAM behind it */
 	unsigned long clk_rate_hz; /* read-only: the GPU clock's rate */
 	unsigned int unpowered_accesses; /* read-only: sim_power.c */

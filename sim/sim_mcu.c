@@ -40,7 +40,11 @@
  * (the guest had no CPU), not the driver's.
  *
  * The "fw_hang" knob makes the running firmware stop answering until the
- * MCU is stopped or the GPU reset, as a crashed MCU would.
+ * MCU is stopped or the GPU reset, as a crashed MCU would; "fw_hang_rearm"
+ * sets it again after a boot, once the host's first global request is
+ * answered; "boot_fail" crashes boots (MCU_STATUS FATAL, no global
+ * interface); "csg_hang" hangs one CSG slot on a request while the rest
+ * of the firmware goes on.
  *
  * While the GPU's clock is disabled (sim_soc.c) the MCU is frozen: neither
  * work runs a pass (one in progress when the clock stops completes), and
@@ -323,6 +327,24 @@ static void csg_event(struct msim *s, int g, u32 bit, struct msim_fw_pass *p)
 
 /* --- global interface ---------------------------------------------------------- */
 
+/*
+ * The fw_hang_rearm knob: the boot went well and the host's first global
+ * request has been answered; now the firmware hangs as fw_hang makes it
+ * (and a reset clears it the same way).
+ */
+static void fw_rearm_hang(struct msim *s)
+{
+	unsigned long flags;
+
+	s->fw_rearm = false;
+	spin_lock_irqsave(&s->lock, flags);
+	WRITE_ONCE(msim_knobs.fw_hang, true);
+	s->fw_hung = true;
+	spin_unlock_irqrestore(&s->lock, flags);
+	pr_info("mali_sim: firmware hangs again after its boot (fw_hang_rearm knob, %d left)\n",
+		READ_ONCE(msim_knobs.fw_hang_rearm));
+}
+
 /* Returns false when the MCU halted. */
 static bool fw_process_glb(struct msim *s, struct msim_fw_pass *p)
 {
@@ -359,6 +381,8 @@ static bool fw_process_glb(struct msim *s, struct msim_fw_pass *p)
 		fw_wr32(s, MSIM_GLB_OUTPUT + GLB_OUT_ACK, new_ack);
 		if ((new_ack ^ ack) & mask)
 			p->job_irq |= MSIM_JOB_IRQ_GLB;
+		if (s->fw_rearm)
+			fw_rearm_hang(s);
 	}
 
 	db = fw_rd32(s, MSIM_GLB_INPUT + GLB_IN_DB_REQ);
@@ -605,6 +629,17 @@ static void fw_csg_requests(struct msim *s, int g, int streams, struct msim_fw_p
 	bool resume = false;
 	int c;
 
+	if (csg->hung)
+		return;
+	if ((req ^ ack) & (CSG_REQ_STATE_MASK | CSG_REQ_STATUS_UPDATE) &&
+	    READ_ONCE(msim_knobs.csg_hang) > 0) {
+		WRITE_ONCE(msim_knobs.csg_hang, READ_ONCE(msim_knobs.csg_hang) - 1);
+		csg->hung = true;
+		pr_info("mali_sim: CSG%d hangs on request 0x%08x (ack 0x%08x): csg_hang knob, %d left\n",
+			g, req, ack, READ_ONCE(msim_knobs.csg_hang));
+		return;
+	}
+
 	if ((req ^ ack) & CSG_REQ_STATE_MASK) {
 		switch (req & CSG_REQ_STATE_MASK) {
 		case CSG_STATE_RESUME:
@@ -681,7 +716,7 @@ static bool fw_csg_run(struct msim *s, int g, int streams, struct msim_fw_pass *
 	bool idle = true;
 	int c, as;
 
-	if (!csg->running)
+	if (!csg->running || csg->hung)
 		return true;
 
 	as = fw_rd32(s, MSIM_CSG_INPUT(g) + CSG_IN_CONFIG) & 0xf;
@@ -712,6 +747,12 @@ static bool fw_process_requests(struct msim *s, struct msim_fw_pass *p, int *gro
 
 	if (!fw_process_glb(s, p))
 		return false;
+	if (s->fw_hung) {
+		/* fw_hang_rearm: the global answer goes out, then nothing */
+		msim_job_irq(s, p->job_irq);
+		p->job_irq = 0;
+		return false;
+	}
 
 	*groups = min_t(u32, fw_rd32(s, GLB_CTL_GROUP_NUM), MSIM_NUM_CSG);
 	for (g = 0; g < *groups; g++) {
@@ -790,8 +831,21 @@ void msim_fw_work(struct work_struct *work)
 		goto out;
 
 	if (boot) {
+		if (READ_ONCE(msim_knobs.boot_fail) > 0) {
+			WRITE_ONCE(msim_knobs.boot_fail, READ_ONCE(msim_knobs.boot_fail) - 1);
+			pr_info("mali_sim: MCU: the firmware crashes while it boots (boot_fail knob, %d left)\n",
+				READ_ONCE(msim_knobs.boot_fail));
+			msim_set_mcu_status(s, MSIM_MCU_ST_FATAL);
+			goto out;
+		}
 		if (!msim_fw_boot(s))
 			goto out;
+		/* A boot that hangs anyway (fw_hang still set) does not use one up. */
+		s->fw_rearm = !READ_ONCE(msim_knobs.fw_hang) &&
+			      READ_ONCE(msim_knobs.fw_hang_rearm) > 0;
+		if (s->fw_rearm)
+			WRITE_ONCE(msim_knobs.fw_hang_rearm,
+				   READ_ONCE(msim_knobs.fw_hang_rearm) - 1);
 		spin_lock_irqsave(&s->lock, flags);
 		s->fw_booted = true;
 		spin_unlock_irqrestore(&s->lock, flags);
