@@ -61,6 +61,21 @@
  *   control block written, no acknowledgment, no GLB interrupt). The MCU
  *   boots again once stopped (or reset) and started. Each failed boot takes
  *   one off N (a runtime resume's boot counts too).
+ * - progress_timer_ms: the firmware's progress timer. A started stream of
+ *   a resident group that has work it makes no progress on (stalled by
+ *   the budget knob, or blocked in a SYNC_WAIT) for the progress timeout
+ *   gets the CSG's PROGRESS_TIMER_EVENT (CSG_ACK bit 31 toggled against
+ *   CSG_REQ, and the group's JOB interrupt bit) and is stalled from then on
+ *   (even when its wait is satisfied: only a termination, or a reset, gets
+ *   the group out; a suspend saves it stalled). Should the event stay
+ *   unanswered, the timer runs again and fires another timeout later. The
+ *   timeout is the driver's GLB progress_timer (units of 1024 GPU cycles,
+ *   taken at boot and at each GLB_REQ CFG_PROGRESS_TIMER toggle) at the
+ *   GPU clock's current rate, unless this knob gives it in milliseconds
+ *   (default 0: derive); either way no event while the driver's value is
+ *   0. A stream that runs (even slowly: slow_job_ms), waits on a locked
+ *   MMU region or on a TILER_OOM answer, or has an empty ring has no
+ *   timeout running; a (re)start of the stream restarts its timer.
  *
  * None of these is reset by the simulator except as said; a test clears
  * what it set.
@@ -113,6 +128,8 @@ module_param_named(reset_fail, msim_knobs.reset_fail, int, 0644);
 MODULE_PARM_DESC(reset_fail, "1: soft resets never complete; 2: soft and hard resets never complete");
 module_param_named(boot_fail, msim_knobs.boot_fail, int, 0644);
 MODULE_PARM_DESC(boot_fail, "Number of upcoming firmware boots that fail (MCU fatal)");
+module_param_named(progress_timer_ms, msim_knobs.progress_timer_ms, uint, 0644);
+MODULE_PARM_DESC(progress_timer_ms, "Progress timeout in ms (0: the driver's GLB progress_timer)");
 module_param_named(user_page, msim_knobs.user_page, bool, 0444);
 MODULE_PARM_DESC(user_page, "The USER page is backed by RAM: userspace can read a mapping of it");
 module_param_named(clk_rate_hz, msim_knobs.clk_rate_hz, ulong, 0444);

@@ -44,7 +44,10 @@
  * sets it again after a boot, once the host's first global request is
  * answered; "boot_fail" crashes boots (MCU_STATUS FATAL, no global
  * interface); "csg_hang" hangs one CSG slot on a request while the rest
- * of the firmware goes on.
+ * of the firmware goes on. The firmware's progress timer raises a CSG's
+ * PROGRESS_TIMER_EVENT for a stream that is stalled or blocked in a
+ * SYNC_WAIT for the timeout the host configured in GLB progress_timer (or
+ * the "progress_timer_ms" knob's), and stalls the stream for good.
  *
  * While the GPU's clock is disabled (sim_soc.c) the MCU is frozen: neither
  * work runs a pass (one in progress when the clock stops completes), and
@@ -54,6 +57,7 @@
  */
 #include <linux/jiffies.h>
 #include <linux/ktime.h>
+#include <linux/math64.h>
 #include <linux/mutex.h>
 #include <linux/workqueue.h>
 
@@ -71,6 +75,7 @@ struct msim_fw_pass {
 	u32 job_irq;
 	bool again;	/* a stream has more to run right away */
 	bool poll;	/* a stream waits on memory or on time */
+	u64 wake_ns;	/* a progress timer's deadline (ktime ns), 0: none */
 };
 
 /* A doorbell rang that req_work has not answered yet. */
@@ -261,6 +266,7 @@ static bool msim_fw_boot(struct msim *s)
 		~(GLB_REQ_HALT | GLB_REQ_STATE_MASK));
 	fw_wr32(s, MSIM_GLB_OUTPUT + GLB_OUT_DB_ACK, fw_rd32(s, MSIM_GLB_INPUT + GLB_IN_DB_REQ));
 	fw_wr32(s, MSIM_GLB_OUTPUT + GLB_OUT_HALT_STATUS, 0);
+	s->progress_timer = fw_rd32(s, MSIM_GLB_INPUT + GLB_IN_PROGRESS_TIMER);
 
 	for (g = 0; g < d.group_num; g++) {
 		u32 ctl = MSIM_CSG_CONTROL + g * MSIM_CSG_STRIDE;
@@ -377,6 +383,8 @@ static bool fw_process_glb(struct msim *s, struct msim_fw_pass *p)
 	}
 
 	new_ack = (ack & ~GLB_REQ_TOGGLES) | (req & GLB_REQ_TOGGLES);
+	if ((new_ack ^ ack) & GLB_REQ_CFG_PROGRESS_TIMER)
+		s->progress_timer = fw_rd32(s, MSIM_GLB_INPUT + GLB_IN_PROGRESS_TIMER);
 	if (new_ack != ack) {
 		fw_wr32(s, MSIM_GLB_OUTPUT + GLB_OUT_ACK, new_ack);
 		if ((new_ack ^ ack) & mask)
@@ -445,6 +453,55 @@ static void fw_cs_report_mmu_stall(struct msim *s, int g, int c, int asn, bool s
 		g, c, va, jiffies_to_msecs(jiffies - cs->mmu_stall_since), asn, start, end);
 }
 
+/* The progress timeout (ns), 0 while the host has it off. */
+static u64 fw_progress_timeout_ns(struct msim *s)
+{
+	unsigned int ms = READ_ONCE(msim_knobs.progress_timer_ms);
+	unsigned long rate = READ_ONCE(s->clk_rate);
+
+	if (!s->progress_timer)
+		return 0;
+	if (ms)
+		return (u64)ms * NSEC_PER_MSEC;
+	if (!rate)
+		return 0;
+	return mul_u64_u64_div_u64((u64)s->progress_timer * 1024, NSEC_PER_SEC, rate);
+}
+
+/*
+ * The firmware's progress timer: a stream that has work and makes no
+ * progress on it (@stuck: stalled, or blocked in a SYNC_WAIT) for the
+ * progress timeout raises its group's PROGRESS_TIMER_EVENT and stays
+ * stalled; the timer then runs again. The pass wakes for the deadline.
+ */
+static void fw_cs_progress(struct msim *s, int g, int c, bool stuck, struct msim_fw_pass *p)
+{
+	struct msim_cs *cs = &s->csg[g].cs[c];
+	u64 now, timeout, deadline;
+
+	if (!stuck) {
+		cs->noprog_since = 0;
+		return;
+	}
+	now = ktime_get_ns();
+	if (!cs->noprog_since)
+		cs->noprog_since = now;
+	timeout = fw_progress_timeout_ns(s);
+	if (!timeout)
+		return;
+	deadline = cs->noprog_since + timeout;
+	if (now >= deadline) {
+		pr_info("mali_sim: CSG%d CS%d made no progress for %llu ms: PROGRESS_TIMER_EVENT\n",
+			g, c, div_u64(now - cs->noprog_since, NSEC_PER_MSEC));
+		cs->stalled = true;
+		cs->noprog_since = now;
+		csg_event(s, g, CSG_EVT_PROGRESS_TIMER, p);
+		deadline = now + timeout;
+	}
+	if (!p->wake_ns || deadline < p->wake_ns)
+		p->wake_ns = deadline;
+}
+
 /*
  * Run one stream for up to a slice, in steps, stopping after the step in
  * which a doorbell rang; returns true when it is idle (empty ring or
@@ -459,8 +516,10 @@ static bool fw_run_cs(struct msim *s, int g, int c, int as, struct msim_fw_pass 
 	unsigned int left = MSIM_SLICE, n;
 	u64 ring_in, ring_out;
 
-	if (cs->fatal || cs->stalled)
+	if (cs->fatal || cs->stalled) {
+		fw_cs_progress(s, g, c, !cs->fatal, p);
 		return cs->fatal;
+	}
 
 	ctx.ring_base = fw_rd64(s, in + CS_IN_RING_BASE);
 	ctx.ring_size = fw_rd32(s, in + CS_IN_RING_SIZE);
@@ -480,6 +539,7 @@ static bool fw_run_cs(struct msim *s, int g, int c, int as, struct msim_fw_pass 
 		u32 ack = fw_rd32(s, MSIM_CS_OUTPUT(g, c) + CS_OUT_ACK);
 
 		if ((req ^ ack) & CS_EVT_TILER_OOM) {
+			fw_cs_progress(s, g, c, false, p);
 			p->poll = true;
 			return false;
 		}
@@ -505,6 +565,7 @@ static bool fw_run_cs(struct msim *s, int g, int c, int as, struct msim_fw_pass 
 		csg_event(s, g, CSG_EVT_SYNC_UPDATE, p);
 	fw_cs_report_wait(s, g, c, &ctx, r == MSIM_CS_BLOCKED);
 	fw_cs_report_mmu_stall(s, g, c, as, r == MSIM_CS_MMU_STALL);
+	fw_cs_progress(s, g, c, r == MSIM_CS_BLOCKED || r == MSIM_CS_STALLED, p);
 
 	switch (r) {
 	case MSIM_CS_IDLE:
@@ -897,6 +958,9 @@ void msim_fw_work(struct work_struct *work)
 		queue_work(system_unbound_wq, &s->fw_work);
 	else if (p.poll)
 		mod_delayed_work(system_unbound_wq, &s->poll_work, msecs_to_jiffies(5));
+	else if (p.wake_ns)
+		mod_delayed_work(system_unbound_wq, &s->poll_work,
+				 nsecs_to_jiffies(p.wake_ns - min(p.wake_ns, ktime_get_ns())) + 1);
 out:
 	mutex_unlock(&s->fw_lock);
 }
