@@ -123,9 +123,9 @@ MODULE_PARM_DESC(trace, "Log every instruction a stream executes, and every stre
 module_param_named(csg_hang, msim_knobs.csg_hang, int, 0644);
 MODULE_PARM_DESC(csg_hang, "Number of upcoming CSG slot requests that hang their slot");
 module_param_named(fw_hang_rearm, msim_knobs.fw_hang_rearm, int, 0644);
-MODULE_PARM_DESC(fw_hang_rearm, "Number of upcoming firmware boots after which fw_hang is set again");
+MODULE_PARM_DESC(fw_hang_rearm, "Upcoming firmware boots after which fw_hang is set again");
 module_param_named(reset_fail, msim_knobs.reset_fail, int, 0644);
-MODULE_PARM_DESC(reset_fail, "1: soft resets never complete; 2: soft and hard resets never complete");
+MODULE_PARM_DESC(reset_fail, "1: soft resets never complete; 2: nor do hard resets");
 module_param_named(boot_fail, msim_knobs.boot_fail, int, 0644);
 MODULE_PARM_DESC(boot_fail, "Number of upcoming firmware boots that fail (MCU fatal)");
 module_param_named(progress_timer_ms, msim_knobs.progress_timer_ms, uint, 0644);
