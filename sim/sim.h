@@ -127,6 +127,12 @@ struct msim_cs {
 	bool mmu_stall_reported; /* that stall has been reported */
 	/* Tiler heap (sim_cs.c): the context HEAP_SET gave, 0 for none. */
 	u64 heap_ctx;
+	/*
+	 * ktime (ns) since when the stream has work it makes no progress on
+	 * (stalled, or in a SYNC_WAIT), 0 while it progresses or has none:
+	 * the firmware's progress timer (sim_mcu.c).
+	 */
+	u64 noprog_since;
 	bool oom;		/* TILER_OOM raised, not acknowledged yet */
 	bool heap_short;	/* the host had no chunk for this pass */
 	u64 oom_tail;		/* the chunk whose header links the answer */
@@ -135,6 +141,7 @@ struct msim_cs {
 struct msim_csg {
 	bool running;
 	bool idle;
+	bool hung;		/* csg_hang knob: the slot answers nothing until the next boot */
 	struct msim_cs cs[MSIM_NUM_CS];
 };
 
@@ -166,7 +173,11 @@ struct msim {
 	u32 mcu_status;
 	bool fw_booted;
 	bool fw_hung;
+	/* fw_hang_rearm knob: hang once the first global request after this boot is answered */
+	bool fw_rearm;
 	u32 glb_version;
+	/* GLB progress_timer as last configured (units of 1024 cycles), 0: off */
+	u32 progress_timer;
 
 	struct work_struct fw_work;
 	struct work_struct req_work;	/* a doorbell's answer, at high priority */
@@ -207,6 +218,11 @@ struct msim_knobs {
 	bool as_done_on_read;
 	unsigned int tiler_chunks;
 	bool trace;
+	int csg_hang;
+	int fw_hang_rearm;
+	int reset_fail;
+	int boot_fail;
+	unsigned int progress_timer_ms;
 	bool user_page;		/* read-only: the USER page has RAM behind it */
 	unsigned long clk_rate_hz; /* read-only: the GPU clock's rate */
 	unsigned int unpowered_accesses; /* read-only: sim_power.c */

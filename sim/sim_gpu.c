@@ -10,7 +10,8 @@
  * and the coherency registers.
  *
  * The "pwr_stall" knob leaves power transitions pending forever, as a
- * wedged power controller would.
+ * wedged power controller would; "reset_fail" makes soft (1) or soft and
+ * hard (2) resets do nothing and never complete.
  */
 #include <linux/jiffies.h>
 #include <linux/ktime.h>
@@ -211,6 +212,11 @@ static void msim_gpu_cmd(struct msim *s, u32 cmd)
 	case MSIM_CMD_RESET:
 		if (payload != 1 && payload != 2) {
 			pr_info("mali_sim: bad reset command 0x%x\n", cmd);
+			break;
+		}
+		if (READ_ONCE(msim_knobs.reset_fail) >= payload) {
+			pr_info("mali_sim: %s reset never completes (reset_fail knob)\n",
+				payload == 1 ? "soft" : "hard");
 			break;
 		}
 		msim_gpu_reset(s);

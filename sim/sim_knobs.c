@@ -35,6 +35,50 @@
  *   executes, with its address space, ring, extract, call depth and
  *   address, and every stream start with the extract it starts from; a
  *   debugging aid, off by default (it floods the log).
+ * - csg_hang: the next N CSG slots that get a request (a CSG_REQ state
+ *   change: START, RESUME, SUSPEND, TERMINATE; or a STATUS_UPDATE toggle)
+ *   hang on it: the firmware never acknowledges it nor anything else of
+ *   that slot (no CSG or CS acks, no doorbell acks, no events; its streams
+ *   stop), while the global interface and the other slots go on answering
+ *   (pings included). Each slot that hangs takes one off N (further
+ *   requests to an already hung slot do not). The slot forgets it at the
+ *   next firmware boot (after a GPU reset or an MCU stop and start, or a
+ *   power-down), which acknowledges every pending request as boots do.
+ * - fw_hang_rearm: after each of the next N firmware boots (MCU started
+ *   after a reset, a stop, or a power-down), the simulator sets fw_hang
+ *   itself (and hangs) as soon as the booted firmware has acknowledged
+ *   the first global request toggle after the boot (the driver's global
+ *   interface set-up): the driver sees a good boot, then a hang again.
+ *   Each boot that arms it takes one off N; a boot while fw_hang is still
+ *   set (it hangs anyway) does not. For a "reset storm". Boots are every
+ *   MCU start: a runtime resume's too, not only a reset's.
+ * - reset_fail: 1: a soft reset command (GPU_COMMAND SOFT_RESET) does
+ *   nothing and never completes (no RESET_COMPLETED in the GPU interrupt's
+ *   raw status, no interrupt); a hard reset still works. 2: neither a soft
+ *   nor a hard reset completes. Stays set until cleared.
+ * - boot_fail: the next N firmware boots fail, as a crashed boot would:
+ *   MCU_STATUS goes to FATAL, the global interface never comes up (no
+ *   control block written, no acknowledgment, no GLB interrupt). The MCU
+ *   boots again once stopped (or reset) and started. Each failed boot takes
+ *   one off N (a runtime resume's boot counts too).
+ * - progress_timer_ms: the firmware's progress timer. A started stream of
+ *   a resident group that has work it makes no progress on (stalled by
+ *   the budget knob, or blocked in a SYNC_WAIT) for the progress timeout
+ *   gets the CSG's PROGRESS_TIMER_EVENT (CSG_ACK bit 31 toggled against
+ *   CSG_REQ, and the group's JOB interrupt bit) and is stalled from then on
+ *   (even when its wait is satisfied: only a termination, or a reset, gets
+ *   the group out; a suspend saves it stalled). Should the event stay
+ *   unanswered, the timer runs again and fires another timeout later. The
+ *   timeout is the driver's GLB progress_timer (units of 1024 GPU cycles,
+ *   taken at boot and at each GLB_REQ CFG_PROGRESS_TIMER toggle) at the
+ *   GPU clock's current rate, unless this knob gives it in milliseconds
+ *   (default 0: derive); either way no event while the driver's value is
+ *   0. A stream that runs (even slowly: slow_job_ms), waits on a locked
+ *   MMU region or on a TILER_OOM answer, or has an empty ring has no
+ *   timeout running; a (re)start of the stream restarts its timer.
+ *
+ * None of these is reset by the simulator except as said; a test clears
+ * what it set.
  *
  * And one report, read-only: user_page, whether the USER page is backed
  * by RAM, so that a process can read a mapping of it (sim_core.c). When it
@@ -76,6 +120,16 @@ module_param_named(tiler_chunks, msim_knobs.tiler_chunks, uint, 0644);
 MODULE_PARM_DESC(tiler_chunks, "Tiler heap chunks a render pass needs unless its stream says (r42)");
 module_param_named(trace, msim_knobs.trace, bool, 0644);
 MODULE_PARM_DESC(trace, "Log every instruction a stream executes, and every stream start");
+module_param_named(csg_hang, msim_knobs.csg_hang, int, 0644);
+MODULE_PARM_DESC(csg_hang, "Number of upcoming CSG slot requests that hang their slot");
+module_param_named(fw_hang_rearm, msim_knobs.fw_hang_rearm, int, 0644);
+MODULE_PARM_DESC(fw_hang_rearm, "Upcoming firmware boots after which fw_hang is set again");
+module_param_named(reset_fail, msim_knobs.reset_fail, int, 0644);
+MODULE_PARM_DESC(reset_fail, "1: soft resets never complete; 2: nor do hard resets");
+module_param_named(boot_fail, msim_knobs.boot_fail, int, 0644);
+MODULE_PARM_DESC(boot_fail, "Number of upcoming firmware boots that fail (MCU fatal)");
+module_param_named(progress_timer_ms, msim_knobs.progress_timer_ms, uint, 0644);
+MODULE_PARM_DESC(progress_timer_ms, "Progress timeout in ms (0: the driver's GLB progress_timer)");
 module_param_named(user_page, msim_knobs.user_page, bool, 0444);
 MODULE_PARM_DESC(user_page, "The USER page is backed by RAM: userspace can read a mapping of it");
 module_param_named(clk_rate_hz, msim_knobs.clk_rate_hz, ulong, 0444);

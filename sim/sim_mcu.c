@@ -40,7 +40,14 @@
  * (the guest had no CPU), not the driver's.
  *
  * The "fw_hang" knob makes the running firmware stop answering until the
- * MCU is stopped or the GPU reset, as a crashed MCU would.
+ * MCU is stopped or the GPU reset, as a crashed MCU would; "fw_hang_rearm"
+ * sets it again after a boot, once the host's first global request is
+ * answered; "boot_fail" crashes boots (MCU_STATUS FATAL, no global
+ * interface); "csg_hang" hangs one CSG slot on a request while the rest
+ * of the firmware goes on. The firmware's progress timer raises a CSG's
+ * PROGRESS_TIMER_EVENT for a stream that is stalled or blocked in a
+ * SYNC_WAIT for the timeout the host configured in GLB progress_timer (or
+ * the "progress_timer_ms" knob's), and stalls the stream for good.
  *
  * While the GPU's clock is disabled (sim_soc.c) the MCU is frozen: neither
  * work runs a pass (one in progress when the clock stops completes), and
@@ -50,6 +57,7 @@
  */
 #include <linux/jiffies.h>
 #include <linux/ktime.h>
+#include <linux/math64.h>
 #include <linux/mutex.h>
 #include <linux/workqueue.h>
 
@@ -67,6 +75,7 @@ struct msim_fw_pass {
 	u32 job_irq;
 	bool again;	/* a stream has more to run right away */
 	bool poll;	/* a stream waits on memory or on time */
+	u64 wake_ns;	/* a progress timer's deadline (ktime ns), 0: none */
 };
 
 /* A doorbell rang that req_work has not answered yet. */
@@ -257,6 +266,7 @@ static bool msim_fw_boot(struct msim *s)
 		~(GLB_REQ_HALT | GLB_REQ_STATE_MASK));
 	fw_wr32(s, MSIM_GLB_OUTPUT + GLB_OUT_DB_ACK, fw_rd32(s, MSIM_GLB_INPUT + GLB_IN_DB_REQ));
 	fw_wr32(s, MSIM_GLB_OUTPUT + GLB_OUT_HALT_STATUS, 0);
+	s->progress_timer = fw_rd32(s, MSIM_GLB_INPUT + GLB_IN_PROGRESS_TIMER);
 
 	for (g = 0; g < d.group_num; g++) {
 		u32 ctl = MSIM_CSG_CONTROL + g * MSIM_CSG_STRIDE;
@@ -323,6 +333,24 @@ static void csg_event(struct msim *s, int g, u32 bit, struct msim_fw_pass *p)
 
 /* --- global interface ---------------------------------------------------------- */
 
+/*
+ * The fw_hang_rearm knob: the boot went well and the host's first global
+ * request has been answered; now the firmware hangs as fw_hang makes it
+ * (and a reset clears it the same way).
+ */
+static void fw_rearm_hang(struct msim *s)
+{
+	unsigned long flags;
+
+	s->fw_rearm = false;
+	spin_lock_irqsave(&s->lock, flags);
+	WRITE_ONCE(msim_knobs.fw_hang, true);
+	s->fw_hung = true;
+	spin_unlock_irqrestore(&s->lock, flags);
+	pr_info("mali_sim: firmware hangs again after its boot (fw_hang_rearm knob, %d left)\n",
+		READ_ONCE(msim_knobs.fw_hang_rearm));
+}
+
 /* Returns false when the MCU halted. */
 static bool fw_process_glb(struct msim *s, struct msim_fw_pass *p)
 {
@@ -355,10 +383,14 @@ static bool fw_process_glb(struct msim *s, struct msim_fw_pass *p)
 	}
 
 	new_ack = (ack & ~GLB_REQ_TOGGLES) | (req & GLB_REQ_TOGGLES);
+	if ((new_ack ^ ack) & GLB_REQ_CFG_PROGRESS_TIMER)
+		s->progress_timer = fw_rd32(s, MSIM_GLB_INPUT + GLB_IN_PROGRESS_TIMER);
 	if (new_ack != ack) {
 		fw_wr32(s, MSIM_GLB_OUTPUT + GLB_OUT_ACK, new_ack);
 		if ((new_ack ^ ack) & mask)
 			p->job_irq |= MSIM_JOB_IRQ_GLB;
+		if (s->fw_rearm)
+			fw_rearm_hang(s);
 	}
 
 	db = fw_rd32(s, MSIM_GLB_INPUT + GLB_IN_DB_REQ);
@@ -421,6 +453,55 @@ static void fw_cs_report_mmu_stall(struct msim *s, int g, int c, int asn, bool s
 		g, c, va, jiffies_to_msecs(jiffies - cs->mmu_stall_since), asn, start, end);
 }
 
+/* The progress timeout (ns), 0 while the host has it off. */
+static u64 fw_progress_timeout_ns(struct msim *s)
+{
+	unsigned int ms = READ_ONCE(msim_knobs.progress_timer_ms);
+	unsigned long rate = READ_ONCE(s->clk_rate);
+
+	if (!s->progress_timer)
+		return 0;
+	if (ms)
+		return (u64)ms * NSEC_PER_MSEC;
+	if (!rate)
+		return 0;
+	return mul_u64_u64_div_u64((u64)s->progress_timer * 1024, NSEC_PER_SEC, rate);
+}
+
+/*
+ * The firmware's progress timer: a stream that has work and makes no
+ * progress on it (@stuck: stalled, or blocked in a SYNC_WAIT) for the
+ * progress timeout raises its group's PROGRESS_TIMER_EVENT and stays
+ * stalled; the timer then runs again. The pass wakes for the deadline.
+ */
+static void fw_cs_progress(struct msim *s, int g, int c, bool stuck, struct msim_fw_pass *p)
+{
+	struct msim_cs *cs = &s->csg[g].cs[c];
+	u64 now, timeout, deadline;
+
+	if (!stuck) {
+		cs->noprog_since = 0;
+		return;
+	}
+	now = ktime_get_ns();
+	if (!cs->noprog_since)
+		cs->noprog_since = now;
+	timeout = fw_progress_timeout_ns(s);
+	if (!timeout)
+		return;
+	deadline = cs->noprog_since + timeout;
+	if (now >= deadline) {
+		pr_info("mali_sim: CSG%d CS%d made no progress for %llu ms: PROGRESS_TIMER_EVENT\n",
+			g, c, div_u64(now - cs->noprog_since, NSEC_PER_MSEC));
+		cs->stalled = true;
+		cs->noprog_since = now;
+		csg_event(s, g, CSG_EVT_PROGRESS_TIMER, p);
+		deadline = now + timeout;
+	}
+	if (!p->wake_ns || deadline < p->wake_ns)
+		p->wake_ns = deadline;
+}
+
 /*
  * Run one stream for up to a slice, in steps, stopping after the step in
  * which a doorbell rang; returns true when it is idle (empty ring or
@@ -435,8 +516,10 @@ static bool fw_run_cs(struct msim *s, int g, int c, int as, struct msim_fw_pass 
 	unsigned int left = MSIM_SLICE, n;
 	u64 ring_in, ring_out;
 
-	if (cs->fatal || cs->stalled)
+	if (cs->fatal || cs->stalled) {
+		fw_cs_progress(s, g, c, !cs->fatal, p);
 		return cs->fatal;
+	}
 
 	ctx.ring_base = fw_rd64(s, in + CS_IN_RING_BASE);
 	ctx.ring_size = fw_rd32(s, in + CS_IN_RING_SIZE);
@@ -456,6 +539,7 @@ static bool fw_run_cs(struct msim *s, int g, int c, int as, struct msim_fw_pass 
 		u32 ack = fw_rd32(s, MSIM_CS_OUTPUT(g, c) + CS_OUT_ACK);
 
 		if ((req ^ ack) & CS_EVT_TILER_OOM) {
+			fw_cs_progress(s, g, c, false, p);
 			p->poll = true;
 			return false;
 		}
@@ -481,6 +565,7 @@ static bool fw_run_cs(struct msim *s, int g, int c, int as, struct msim_fw_pass 
 		csg_event(s, g, CSG_EVT_SYNC_UPDATE, p);
 	fw_cs_report_wait(s, g, c, &ctx, r == MSIM_CS_BLOCKED);
 	fw_cs_report_mmu_stall(s, g, c, as, r == MSIM_CS_MMU_STALL);
+	fw_cs_progress(s, g, c, r == MSIM_CS_BLOCKED || r == MSIM_CS_STALLED, p);
 
 	switch (r) {
 	case MSIM_CS_IDLE:
@@ -605,6 +690,17 @@ static void fw_csg_requests(struct msim *s, int g, int streams, struct msim_fw_p
 	bool resume = false;
 	int c;
 
+	if (csg->hung)
+		return;
+	if ((req ^ ack) & (CSG_REQ_STATE_MASK | CSG_REQ_STATUS_UPDATE) &&
+	    READ_ONCE(msim_knobs.csg_hang) > 0) {
+		WRITE_ONCE(msim_knobs.csg_hang, READ_ONCE(msim_knobs.csg_hang) - 1);
+		csg->hung = true;
+		pr_info("mali_sim: CSG%d hangs on request 0x%08x (ack 0x%08x): csg_hang knob, %d left\n",
+			g, req, ack, READ_ONCE(msim_knobs.csg_hang));
+		return;
+	}
+
 	if ((req ^ ack) & CSG_REQ_STATE_MASK) {
 		switch (req & CSG_REQ_STATE_MASK) {
 		case CSG_STATE_RESUME:
@@ -681,7 +777,7 @@ static bool fw_csg_run(struct msim *s, int g, int streams, struct msim_fw_pass *
 	bool idle = true;
 	int c, as;
 
-	if (!csg->running)
+	if (!csg->running || csg->hung)
 		return true;
 
 	as = fw_rd32(s, MSIM_CSG_INPUT(g) + CSG_IN_CONFIG) & 0xf;
@@ -712,6 +808,12 @@ static bool fw_process_requests(struct msim *s, struct msim_fw_pass *p, int *gro
 
 	if (!fw_process_glb(s, p))
 		return false;
+	if (s->fw_hung) {
+		/* fw_hang_rearm: the global answer goes out, then nothing */
+		msim_job_irq(s, p->job_irq);
+		p->job_irq = 0;
+		return false;
+	}
 
 	*groups = min_t(u32, fw_rd32(s, GLB_CTL_GROUP_NUM), MSIM_NUM_CSG);
 	for (g = 0; g < *groups; g++) {
@@ -790,8 +892,21 @@ void msim_fw_work(struct work_struct *work)
 		goto out;
 
 	if (boot) {
+		if (READ_ONCE(msim_knobs.boot_fail) > 0) {
+			WRITE_ONCE(msim_knobs.boot_fail, READ_ONCE(msim_knobs.boot_fail) - 1);
+			pr_info("mali_sim: MCU: the firmware crashes while it boots (boot_fail knob, %d left)\n",
+				READ_ONCE(msim_knobs.boot_fail));
+			msim_set_mcu_status(s, MSIM_MCU_ST_FATAL);
+			goto out;
+		}
 		if (!msim_fw_boot(s))
 			goto out;
+		/* A boot that hangs anyway (fw_hang still set) does not use one up. */
+		s->fw_rearm = !READ_ONCE(msim_knobs.fw_hang) &&
+			      READ_ONCE(msim_knobs.fw_hang_rearm) > 0;
+		if (s->fw_rearm)
+			WRITE_ONCE(msim_knobs.fw_hang_rearm,
+				   READ_ONCE(msim_knobs.fw_hang_rearm) - 1);
 		spin_lock_irqsave(&s->lock, flags);
 		s->fw_booted = true;
 		spin_unlock_irqrestore(&s->lock, flags);
@@ -843,6 +958,9 @@ void msim_fw_work(struct work_struct *work)
 		queue_work(system_unbound_wq, &s->fw_work);
 	else if (p.poll)
 		mod_delayed_work(system_unbound_wq, &s->poll_work, msecs_to_jiffies(5));
+	else if (p.wake_ns)
+		mod_delayed_work(system_unbound_wq, &s->poll_work,
+				 nsecs_to_jiffies(p.wake_ns - min(p.wake_ns, ktime_get_ns())) + 1);
 out:
 	mutex_unlock(&s->fw_lock);
 }

@@ -203,10 +203,12 @@
 #define GLB_IN_REQ			0x00
 #define GLB_IN_ACK_IRQ_MASK		0x04
 #define GLB_IN_DB_REQ			0x08
+#define GLB_IN_PROGRESS_TIMER		0x10	/* units of 1024 GPU cycles */
 #define GLB_OUT_ACK			0x00
 #define GLB_OUT_DB_ACK			0x08
 #define GLB_OUT_HALT_STATUS		0x10
 #define GLB_REQ_HALT			BIT(0)	/* before interface 4.1 */
+#define GLB_REQ_CFG_PROGRESS_TIMER	BIT(1)
 #define GLB_REQ_STATE_MASK		GENMASK(14, 12)	/* from interface 4.1 */
 #define GLB_STATE_ACTIVE		0
 #define GLB_STATE_HALT			BIT(12)
@@ -246,6 +248,7 @@
 #define CSG_REQ_STATUS_UPDATE		BIT(5)
 #define CSG_EVT_SYNC_UPDATE		BIT(28)
 #define CSG_EVT_IDLE			BIT(29)
+#define CSG_EVT_PROGRESS_TIMER		BIT(31)
 #define CSG_STATUS_IDLE			BIT(0)
 
 /* CS control block */
