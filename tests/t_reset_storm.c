@@ -158,7 +158,7 @@ int main(void)
 	CHECK(!probe_ok || lost_at >= 0,
 	      "the driver reset the GPU through %ld hangs (boots) until the knob ran out, and jobs run again: it never declared the device lost (no bound on failed resets)",
 	      REARM - left);
-	CHECK(lost_at >= 0, "no \"device wedged\" line in the kernel log within %d ms of the hang (%ld boots, %d probe jobs)",
+	CHECK(lost_at >= 0, "no \"device wedged\" line in the kernel log within %d ms of the hang (%ld boot(s), %d probe job(s))",
 	      LOST_BOUND_MS, REARM - left, nprobes);
 	CHECK(left > 0, "the driver declared the device lost only after %d boots, every re-arm used",
 	      REARM);
