@@ -5,6 +5,7 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -748,7 +749,8 @@ int klog_open(void)
 	return kfd;
 }
 
-int klog_errors(int kfd, const char *needle, char *first, size_t len)
+/* Records of level @max_prio or worse since the last look that contain @needle. */
+static int klog_count(int kfd, int max_prio, const char *needle, char *first, size_t len)
 {
 	char rec[8192];
 	int n = 0;
@@ -770,11 +772,117 @@ int klog_errors(int kfd, const char *needle, char *first, size_t len)
 			continue;
 		text++;
 		text[strcspn(text, "\n")] = 0;
-		if ((prio & 7) > 3 || (needle && !strstr(text, needle)))
+		if ((prio & 7) > max_prio || (needle && !strstr(text, needle)))
 			continue;
 		if (!n && first)
 			snprintf(first, len, "%s", text);
 		n++;
 	}
 	return n;
+}
+
+int klog_errors(int kfd, const char *needle, char *first, size_t len)
+{
+	return klog_count(kfd, 3, needle, first, len);
+}
+
+int klog_grep(int kfd, const char *needle, char *first, size_t len)
+{
+	return klog_count(kfd, 7, needle, first, len);
+}
+
+/* --- recovery ------------------------------------------------------------ */
+
+long knob_get(const char *name)
+{
+	char path[256], buf[32] = "", *end;
+	long v;
+
+	snprintf(path, sizeof(path), "/sys/module/mali_sim/parameters/%s", name);
+	CHECK(!read_file(path, buf, sizeof(buf)), "the simulator has no knob %s (%s)", name, path);
+	if (buf[0] == 'Y' || buf[0] == 'N')
+		return buf[0] == 'Y';
+	v = strtol(buf, &end, 0);
+	CHECK(end != buf, "simulator knob %s reads '%s', not a number", name, buf);
+	return v;
+}
+
+void fset_init(struct fence_set *fs, long t0)
+{
+	memset(fs, 0, sizeof(*fs));
+	fs->t0 = t0;
+}
+
+static int sync_file_status(int sf)
+{
+	struct sync_file_info info;
+
+	memset(&info, 0, sizeof(info));
+	CHECK(!ioctl(sf, SYNC_IOC_FILE_INFO, &info), "SYNC_IOC_FILE_INFO: %s", strerror(errno));
+	return info.status;
+}
+
+int fset_add(struct fence_set *fs, int fd, uint32_t syncobj)
+{
+	int i = fs->n;
+
+	CHECK(i < FSET_MAX, "more than %d fences in a fence_set", FSET_MAX);
+	CHECK(!drmSyncobjExportSyncFile(fd, syncobj, &fs->sf[i]),
+	      "syncobj %u: no fence to export: %s", syncobj, strerror(errno));
+	fs->at[i] = -1;
+	fs->status[i] = 0;
+	fs->n++;
+	fset_poll(fs, 0);
+	return i;
+}
+
+int fset_poll(struct fence_set *fs, int timeout_ms)
+{
+	struct pollfd p[FSET_MAX];
+	int idx[FSET_MAX], n = 0, i, r;
+
+	for (i = 0; i < fs->n; i++)
+		if (fs->at[i] < 0) {
+			p[n] = (struct pollfd){ .fd = fs->sf[i], .events = POLLIN };
+			idx[n++] = i;
+		}
+	if (!n) {
+		if (timeout_ms > 0)
+			msleep(timeout_ms);
+		return 0;
+	}
+	r = poll(p, n, timeout_ms < 0 ? 0 : timeout_ms);
+	CHECK(r >= 0 || errno == EINTR, "poll: %s", strerror(errno));
+	r = 0;
+	for (i = 0; i < n; i++) {
+		if (p[i].revents & POLLIN) {
+			fs->at[idx[i]] = now_ms() - fs->t0;
+			fs->status[idx[i]] = sync_file_status(fs->sf[idx[i]]);
+		} else {
+			r++;
+		}
+	}
+	return r;
+}
+
+int fset_wait(struct fence_set *fs, long bound_ms)
+{
+	int left;
+
+	for (;;) {
+		long wait = bound_ms - (now_ms() - fs->t0);
+
+		left = fset_poll(fs, wait < 0 ? 0 : (wait > 1000 ? 1000 : (int)wait));
+		if (!left || now_ms() - fs->t0 >= bound_ms)
+			return left;
+	}
+}
+
+void fset_fini(struct fence_set *fs)
+{
+	int i;
+
+	for (i = 0; i < fs->n; i++)
+		close(fs->sf[i]);
+	fs->n = 0;
 }

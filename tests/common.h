@@ -248,4 +248,39 @@ int syncobj_fence_status(int fd, uint32_t handle);
 int klog_open(void);
 int klog_errors(int kfd, const char *needle, char *first, size_t len);
 
+/* --- recovery (the 7-recovery tests) ------------------------------------ */
+
+/*
+ * A simulator knob's value, as a number (a bool reads Y/N: 1/0); fails
+ * the test when the simulator has no such knob.
+ */
+long knob_get(const char *name);
+
+/*
+ * Out-fences watched together through sync files: each one's time (ms
+ * after @t0) and status when it was first seen signalled.
+ */
+#define FSET_MAX	32
+struct fence_set {
+	int n;
+	long t0;
+	int sf[FSET_MAX];
+	long at[FSET_MAX];	/* ms after t0 it was seen signalled; -1: not yet */
+	int status[FSET_MAX];	/* 0 pending, 1 signalled fine, -errno: its error */
+};
+void fset_init(struct fence_set *fs, long t0);
+/* Watch the fence @syncobj holds now (it must hold one); returns its index. */
+int fset_add(struct fence_set *fs, int fd, uint32_t syncobj);
+/* Wait up to @timeout_ms for any change; returns how many are still pending. */
+int fset_poll(struct fence_set *fs, int timeout_ms);
+/* Wait until all have signalled or @bound_ms after t0; returns how many are pending. */
+int fset_wait(struct fence_set *fs, long bound_ms);
+void fset_fini(struct fence_set *fs);
+
+/*
+ * Like klog_errors(), but records of any level: how many logged since the
+ * last look contain @needle (the first copied into @first, may be NULL).
+ */
+int klog_grep(int kfd, const char *needle, char *first, size_t len);
+
 #endif
