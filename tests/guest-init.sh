@@ -116,6 +116,11 @@ reset_knobs() {
 	echo 50 >$k/as_busy_us
 	echo Y >$k/as_done_on_read
 	echo N >$k/trace
+	echo 0 >$k/csg_hang
+	echo 0 >$k/fw_hang_rearm
+	echo 0 >$k/reset_fail
+	echo 0 >$k/boot_fail
+	echo 0 >$k/progress_timer_ms
 }
 
 # Each test's output is kept in the run directory.
