@@ -175,6 +175,16 @@
 #                     (runtime_pm_cycles)
 #   resume-leak       each runtime resume leaks a 64-byte allocation
 #                     (runtime_pm_cycles: kmemleak in kernel-log)
+#   hang-kills-all    a job timeout marks every group on a CSG slot timed
+#                     out, not only the hung job's: the innocent groups'
+#                     jobs are cancelled (hang_one_of_four)
+#   fault-blames-all  a CS fatal error is charged to the queue of that index
+#                     in every group on a CSG slot, not only the faulty
+#                     group's: innocent groups are reported FATAL_FAULT
+#                     (fault_innocent_groups)
+#   state-unknown-ok  GROUP_GET_STATE of a handle it does not know returns
+#                     success and state 0, as for a new group
+#                     (group_state_bad_input)
 #
 # A test of a forseti-only behaviour, which panthor has no code for, is
 # shown to fail on a throwaway forseti commit instead (SIM_REV):
@@ -1157,6 +1167,61 @@ OLD
 )" "$(cat <<'NEW'
 	atomic_set(&ptdev->pm.state, PANTHOR_DEVICE_PM_STATE_RESUMING);
 	(void)kmalloc(64, GFP_KERNEL); /* MUTANT resume-leak: never freed */
+NEW
+)"
+		;;
+	hang-kills-all)
+		edit "$d/panthor_sched.c" "$(cat <<'OLD'
+	mutex_lock(&sched->lock);
+	group->timedout = true;
+	if (group->csg_id >= 0) {
+OLD
+)" "$(cat <<'NEW'
+	mutex_lock(&sched->lock);
+	group->timedout = true;
+	/* MUTANT hang-kills-all: every resident group is blamed for the hang */
+	for (u32 i = 0; i < sched->csg_slot_count; i++) {
+		if (sched->csg_slots[i].group)
+			sched->csg_slots[i].group->timedout = true;
+	}
+	if (group->csg_id >= 0) {
+NEW
+)"
+		;;
+	fault-blames-all)
+		edit "$d/panthor_sched.c" "$(cat <<'OLD'
+		drm_warn(&ptdev->base, "CS_FATAL: pid=%d, comm=%s\n",
+			 group->task_info.pid, group->task_info.comm);
+
+		group->fatal_queues |= BIT(cs_id);
+	}
+OLD
+)" "$(cat <<'NEW'
+		drm_warn(&ptdev->base, "CS_FATAL: pid=%d, comm=%s\n",
+			 group->task_info.pid, group->task_info.comm);
+
+		/* MUTANT fault-blames-all: every resident group's queue cs_id is flagged */
+		for (u32 i = 0; i < sched->csg_slot_count; i++) {
+			if (sched->csg_slots[i].group)
+				sched->csg_slots[i].group->fatal_queues |= BIT(cs_id);
+		}
+	}
+NEW
+)"
+		;;
+	state-unknown-ok)
+		edit "$d/panthor_sched.c" "$(cat <<'OLD'
+	group = group_from_handle(gpool, get_state->group_handle);
+	if (!group)
+		return -EINVAL;
+
+	memset(get_state, 0, sizeof(*get_state));
+OLD
+)" "$(cat <<'NEW'
+	group = group_from_handle(gpool, get_state->group_handle);
+	memset(get_state, 0, sizeof(*get_state));
+	if (!group)
+		return 0; /* MUTANT state-unknown-ok: reads as a new group */
 NEW
 )"
 		;;

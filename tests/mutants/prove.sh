@@ -95,6 +95,9 @@ declare -A TESTS=(
 	[pwr-stall-wedges]="pm_pwr_stall"
 	[submit-pm-leak]="runtime_pm_cycles"
 	[resume-leak]="runtime_pm_cycles"
+	[hang-kills-all]="hang_one_of_four"
+	[fault-blames-all]="fault_innocent_groups"
+	[state-unknown-ok]="group_state_bad_input"
 )
 # system_suspend_resume and pm_pwr_stall fail on the base tree's panthor
 # (its scheduler ticks on a system-suspended GPU; it does not notice a
@@ -169,6 +172,9 @@ declare -A MUST=(
 	[pwr-stall-wedges]="^FAIL pm_pwr_stall \(FAIL at .*(t_pm_pwr_stall|common)\.c:[0-9]+: A: (a job with the knob off|the GPU does not runtime-suspend any more)"
 	[submit-pm-leak]="$(own runtime_pm_cycles '(cycle [0-9]+: the GPU did not runtime-suspend|the runtime PM usage count went from)')"
 	[resume-leak]=""
+	[hang-kills-all]="$(own hang_one_of_four '[ABC]: (job [0-9]+.s fence (has error|did not signal)|an innocent group.s state is 0x[0-9a-f]*[13579bdf],)')"
+	[fault-blames-all]="$(own fault_innocent_groups '(cs_fatal|mmu): [BC], an innocent group, is reported FATAL_FAULT')"
+	[state-unknown-ok]="$(own group_state_bad_input 'GROUP_GET_STATE of handle 0: success, want EINVAL')"
 )
 # mutant: the kernel-log report (an extended regular expression over the
 # report lines, $SIM_DIR/run-panthor/reports.txt) that must come with a
@@ -204,7 +210,8 @@ ORDER=(skip-unlock no-wait no-wait-after bad-as-cmd unmap-no-flush unmap-no-lock
        mmio-offset-ignored mmio-writable mmio-fork-copied counter-off
        stale-extract devfreq-never-busy
        syncwait-keeps-awake suspend-drops-waiter sleep-drops-groups sleep-resume-error
-       pwr-no-wait pwr-stall-wedges submit-pm-leak resume-leak)
+       pwr-no-wait pwr-stall-wedges submit-pm-leak resume-leak
+       hang-kills-all fault-blames-all state-unknown-ok)
 # By default, the mutants of a test that unmodified panthor fails (a known
 # panthor defect, tests/known-defects) are left out, each with a SKIP line:
 # they cannot pass the control run (see above). Named, one runs (and its
