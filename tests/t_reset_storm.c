@@ -24,7 +24,9 @@
  * WEDGED=... uevent tells userspace to rebind); the job's fence has
  * signalled, with an error; GROUP_CREATE fails (EIO for forseti: the
  * device is there, its GPU is not; any error for another driver), and so
- * does GROUP_SUBMIT to the job's group. Then, with the knobs cleared, the
+ * does GROUP_SUBMIT to the job's group. On forseti, the GPU timestamp
+ * query gets EIO too, and what only manages memory still works
+ * (lost_device_ioctls()). Then, with the knobs cleared, the
  * driver unbinds with the file still open (the render node goes, the
  * file's ioctls fail with ENODEV, closing it is clean) and a bind probes
  * a working device: a new group's job runs.
@@ -36,6 +38,7 @@
  * Prints each boot the knob counted and each probe job's end (ms after the
  * hang), the fence's time and status, and GROUP_CREATE's error.
  */
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -61,6 +64,46 @@ static void drv_attr(const char *attr)
 	dev_name(name, sizeof(name));
 	snprintf(path, sizeof(path), "/sys/bus/platform/drivers/%s/%s", drv, attr);
 	CHECK(!write_file(path, name), "writing %s to %s failed", name, path);
+}
+
+/*
+ * forseti on a lost device (its "GPU reset" DOC): what needs the GPU gets
+ * EIO (GROUP_CREATE, above; TIMESTAMP_INFO of the GPU's counters), what
+ * only manages memory or reads what probe read still works, so that
+ * userspace can tear down: the CPU timestamp alone, GPU_INFO, BO_CREATE,
+ * VM_CREATE, VM_BIND map and unmap, GROUP_GET_STATE, GROUP_DESTROY,
+ * VM_DESTROY.
+ */
+static void lost_device_ioctls(int fd, struct job_ctx *j)
+{
+	struct drm_panthor_timestamp_info ti = { .flags = DRM_PANTHOR_TIMESTAMP_GPU };
+	struct drm_panthor_dev_query dq = {
+		.type = DRM_PANTHOR_DEV_QUERY_TIMESTAMP_INFO, .size = sizeof(ti),
+		.pointer = (uintptr_t)&ti,
+	};
+	uint32_t vm, bo, st, fatal = 0;
+	int r;
+
+	r = ioctl(fd, DRM_IOCTL_PANTHOR_DEV_QUERY, &dq) ? -errno : 0;
+	printf("TIMESTAMP_INFO (GPU) on the lost device: %s\n", r ? strerror(-r) : "success");
+	CHECK(r == -EIO, "TIMESTAMP_INFO of the GPU's timestamp on a lost device: %s, want EIO",
+	      r ? strerror(-r) : "success");
+	memset(&ti, 0, sizeof(ti));
+	ti.flags = DRM_PANTHOR_TIMESTAMP_CPU_MONOTONIC;
+	CHECK_IOCTL(fd, DRM_IOCTL_PANTHOR_DEV_QUERY, &dq);
+	CHECK(ti.cpu_timestamp_sec || ti.cpu_timestamp_nsec,
+	      "TIMESTAMP_INFO (CPU only) on a lost device returned no CPU timestamp");
+	query_gpu_info(fd);
+	vm = vm_create(fd);
+	bo = bo_create(fd, 0x10000, 0, 0);
+	vm_map(fd, vm, bo, 0x4000000, 0x10000, 0);
+	vm_unmap(fd, vm, 0x4000000, 0x10000);
+	st = group_state(fd, j->group, &fatal);
+	printf("GROUP_GET_STATE of the job's group: state 0x%x fatal_queues 0x%x\n", st, fatal);
+	CHECK(st, "the job's group on a lost device reports state 0 (neither timed out nor failed)");
+	bo_close(fd, bo);
+	vm_destroy(fd, vm);
+	printf("memory management works on the lost device\n");
 }
 
 int main(void)
@@ -188,6 +231,8 @@ int main(void)
 	r = submit(fd, j.group, j.cmd_va, 8, 0, s2);
 	printf("GROUP_SUBMIT on the lost device: %s\n", r ? strerror(-r) : "success");
 	CHECK(r, "GROUP_SUBMIT succeeded on a lost device");
+	if (is_forseti(fd))
+		lost_device_ioctls(fd, &j);
 
 	/* Unbind with the file open, bind again: a working device. */
 	knob_set("fw_hang", "0");
