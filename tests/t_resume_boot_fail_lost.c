@@ -1,22 +1,23 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * resume_boot_fail_lost: a runtime resume whose firmware boots neither
- * warm nor cold (after a GPU reset) does not leave the jobs that needed it
- * waiting for a GPU that will not come: the job's fence signals with an
- * error, the device is declared lost, and a rebind brings it back.
+ * resume_boot_fail_lost: a runtime resume whose firmware never boots
+ * again does not leave the jobs that needed it waiting for a GPU that will
+ * not come: the job's fence signals with an error, the device is declared
+ * lost after a bounded number of tries, and a rebind brings it back.
  *
  * The GPU is left to runtime-suspend; then boot_fail=BOOT_FAILS (the next
  * firmware boots crash: MCU FATAL, no global interface) and a job is
  * submitted, which resumes the GPU. The warm boot fails, so does the cold
- * one after a GPU reset (and any boot the driver tries after that, up to
- * BOOT_FAILS).
+ * one after a GPU reset, and every boot the driver tries after that
+ * (BOOT_FAILS is more than a driver should try).
  *
  * What a driver must do, within BOUND_MS of the submit: the job's fence
  * signals with an error, nothing is written by the job, and a new group's
- * job does not complete successfully. forseti declares the device lost
- * (its "GPU reset" DOC): the kernel log has drm_dev_wedged_event()'s
- * "device wedged" line, GROUP_CREATE gets EIO, and the GPU still
- * runtime-suspends once idle. Then, with the knob cleared, the driver is
+ * job does not complete successfully. forseti asks for a GPU reset, whose
+ * boots fail too, and declares the device lost after three resets in a
+ * row (its "GPU reset" DOC): the kernel log has drm_dev_wedged_event()'s
+ * "device wedged" line, boot_fail has not run out, GROUP_CREATE gets EIO,
+ * and the GPU still runtime-suspends once idle. Then, with the knob cleared, the driver is
  * unbound with the file open and bound again: a job runs.
  *
  * Prints the time from the submit to the fence, and to the wedged line.
@@ -32,7 +33,7 @@
 
 #include "common.h"
 
-#define BOOT_FAILS	"4"
+#define BOOT_FAILS	"20"
 #define BOUND_MS	30000
 #define VAL		0x10577
 
@@ -99,6 +100,8 @@ int main(void)
 	if (is_forseti(fd)) {
 		CHECK(lost_at >= 0, "no \"device wedged\" line within %d ms: the device was not declared lost",
 		      BOUND_MS);
+		CHECK(knob_get("boot_fail") > 0, "the driver tried %s boots before it declared the device lost",
+		      BOOT_FAILS);
 		CHECK(r == -EIO, "GROUP_CREATE on the lost device: %s, want EIO", r ? strerror(-r) : "success");
 		CHECK(!pm_wait_status("suspended", 10000),
 		      "the lost device did not runtime-suspend once idle");
