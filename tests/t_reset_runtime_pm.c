@@ -13,8 +13,9 @@
  *
  * 1. resume-hang: the GPU runtime-suspended, fw_hang=1: the firmware
  *    that the resume boots answers nothing (not even its configuration).
- *    A job submitted then wakes the GPU; it must run (the firmware
- *    stopped and booted again, cold), and fw_hang read back cleared.
+ *    A job submitted then wakes the GPU; it must run, without an error
+ *    (the firmware stopped and booted again, cold: nothing was lost),
+ *    and fw_hang read back cleared.
  * 2. resume-boot-fail: the GPU runtime-suspended, boot_fail=2: both the
  *    resume's boot and a cold boot after a GPU reset crash. The job that
  *    woke the GPU must end (its fence signals: fine, or with an error and
@@ -96,10 +97,11 @@ static bool status_is(const char *want)
 
 /*
  * Submit a job storing VAL to @j's group and wait for its fence, up to
- * BOUND_MS after @t0. It must signal: fine with VAL stored, or with an
- * error and the group flagged. Returns when it signalled (ms after @t0).
+ * BOUND_MS after @t0. It must signal: fine with VAL stored, or (unless
+ * @must_run) with an error and the group flagged. Returns when it
+ * signalled (ms after @t0).
  */
-static long job_end(struct job_ctx *j, const char *what, long t0)
+static long job_end(struct job_ctx *j, const char *what, long t0, bool must_run)
 {
 	struct fence_set fs;
 	uint32_t s, st;
@@ -122,6 +124,9 @@ static long job_end(struct job_ctx *j, const char *what, long t0)
 	       what, at, fs.status[fi], st, j->data[0]);
 	CHECK(at >= 0, "%s: the job's fence did not signal within %d ms (group state 0x%x)", what,
 	      BOUND_MS, st);
+	CHECK(fs.status[fi] == 1 || !must_run,
+	      "%s: the job failed (fence error %d, group state 0x%x): nothing it did needed that", what,
+	      fs.status[fi], st);
 	if (fs.status[fi] == 1)
 		CHECK(j->data[0] == VAL, "%s: the job's fence signalled fine but it stored 0x%x", what,
 		      j->data[0]);
@@ -151,7 +156,8 @@ static long new_job(int fd, const char *what, long t0)
 }
 
 /* Cases 1-3: arm @knob=@val while the GPU is runtime-suspended, then a job wakes it. */
-static void from_suspended(int fd, const char *what, const char *knob, const char *val)
+static void from_suspended(int fd, const char *what, const char *knob, const char *val,
+			   bool must_run)
 {
 	struct job_ctx j;
 	long t0, fence, done;
@@ -161,7 +167,7 @@ static void from_suspended(int fd, const char *what, const char *knob, const cha
 	show_log(what);
 	knob_set(knob, val);
 	t0 = now_ms();
-	fence = job_end(&j, what, t0);
+	fence = job_end(&j, what, t0, must_run);
 	done = new_job(fd, what, t0);
 	printf("%s: %s=%s while suspended: job fence %ld ms, first good job %ld ms; %s reads %ld\n",
 	       what, knob, val, fence, done, knob, knob_get(knob));
@@ -225,9 +231,9 @@ int main(void)
 	printf("autosuspend delay %s ms\n", old_delay);
 	kfd = klog_open();
 
-	from_suspended(fd, "resume-hang", "fw_hang", "1");
-	from_suspended(fd, "resume-boot-fail", "boot_fail", "2");
-	from_suspended(fd, "resume-then-hang", "fw_hang_rearm", "1");
+	from_suspended(fd, "resume-hang", "fw_hang", "1", true);
+	from_suspended(fd, "resume-boot-fail", "boot_fail", "2", false);
+	from_suspended(fd, "resume-then-hang", "fw_hang_rearm", "1", false);
 	from_idle(fd, "idle-hang", "fw_hang", "1");
 	from_idle(fd, "suspend-csg-hang", "csg_hang", "1");
 	printf("ok\n");
