@@ -16,25 +16,25 @@
  *    A job submitted then wakes the GPU; it must run, without an error
  *    (the firmware stopped and booted again, cold: nothing was lost),
  *    and fw_hang read back cleared.
- * 2. resume-boot-fail: the GPU runtime-suspended, boot_fail=2: both the
- *    resume's boot and a cold boot after a GPU reset crash. The job that
- *    woke the GPU must end (its fence signals: fine, or with an error and
- *    its group flagged) and a later job run: a failed resume is not the
- *    end of the device.
- * 3. resume-then-hang: the GPU runtime-suspended, fw_hang_rearm=1: the
+ * 2. resume-then-hang: the GPU runtime-suspended, fw_hang_rearm=1: the
  *    resume's boot goes well, then the firmware hangs: the job that woke
  *    the GPU needs a reset right after the resume. Its fence signals, and
  *    a new group's job runs.
- * 4. idle-hang: the GPU powered and idle (a group that ran a job, with
+ * 3. idle-hang: the GPU powered and idle (a group that ran a job, with
  *    no work), fw_hang=1, then the autosuspend: the power-down meets a
  *    hung firmware. The GPU must runtime-suspend within BOUND_MS (the
  *    power-down does not wait for the firmware forever, nor stay powered
  *    for good), the MCU stopped (fw_hang cleared), and a new group's job
  *    run afterwards (the firmware booted cold, as it did not halt).
- * 5. suspend-csg-hang: the same, with csg_hang=1 instead: the first CSG
+ * 4. suspend-csg-hang: the same, with csg_hang=1 instead: the first CSG
  *    request, the power-down's suspend of the idle group on its slot,
  *    never gets an answer: a reset is asked for while the GPU suspends.
  *    Same checks (csg_hang read back 0: the request was made).
+ * 5. resume-boot-fail: the GPU runtime-suspended, boot_fail=2: both the
+ *    resume's boot and a cold boot after a GPU reset crash. The job that
+ *    woke the GPU must end (its fence signals: fine, or with an error and
+ *    its group flagged) and a later job run: a failed resume is not the
+ *    end of the device.
  *
  * After each case the GPU must runtime-suspend again once idle. Prints
  * each case's times (from the knob to the GPU suspended, to the job's
@@ -232,10 +232,10 @@ int main(void)
 	kfd = klog_open();
 
 	from_suspended(fd, "resume-hang", "fw_hang", "1", true);
-	from_suspended(fd, "resume-boot-fail", "boot_fail", "2", false);
 	from_suspended(fd, "resume-then-hang", "fw_hang_rearm", "1", false);
 	from_idle(fd, "idle-hang", "fw_hang", "1");
 	from_idle(fd, "suspend-csg-hang", "csg_hang", "1");
+	from_suspended(fd, "resume-boot-fail", "boot_fail", "2", false);
 	printf("ok\n");
 	return 0;
 }

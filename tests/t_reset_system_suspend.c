@@ -24,13 +24,13 @@
  *    lines say so ("the previous reset failed", "GPU reset N done"), a
  *    run that missed it (the request before the suspend's entry, or the
  *    reset done before the wait) passes only partially (exit 77).
- * 2. fw-dead: a job runs (slow_job_ms 400), fw_hang=1, and the system
+ * 2. csg-hang: a group that ran a job, idle on its slot, csg_hang=1, and
+ *    the system suspends: the suspend's request to the group's slot
+ *    never gets an answer (the rest of the firmware does answer).
+ * 3. fw-dead: a job runs (slow_job_ms 400), fw_hang=1, and the system
  *    suspends at once: the suspend meets a firmware that answers nothing
  *    (neither the suspend of the group on its slot nor the halt), with no
  *    reset asked for yet.
- * 3. csg-hang: a group that ran a job, idle on its slot, csg_hang=1, and
- *    the system suspends: the suspend's request to the group's slot
- *    never gets an answer (the rest of the firmware does answer).
  *
  * In each case the suspend must succeed (the write of "mem" returns 0:
  * a driver that fails it keeps the system awake for a GPU hang), the
@@ -256,8 +256,8 @@ int main(void)
 	kfd = klog_open();
 
 	reset_pending(fd);
-	fw_dead(fd);
 	csg_hang(fd);
+	fw_dead(fd);
 	if (window_missed)
 		PARTIAL("reset-pending: the second reset was not asked for during the suspend (see its window line)");
 	printf("ok\n");
