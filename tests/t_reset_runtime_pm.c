@@ -40,6 +40,12 @@
  * each case's times (from the knob to the GPU suspended, to the job's
  * fence, to the first good job) and the driver's and the simulator's log
  * lines about resets and boots.
+ *
+ * The base tree's panthor fails it (tests/known-defects): in resume-hang
+ * its resume does not notice a firmware that hangs in its boot, the
+ * job's CSG requests time out, the reset then hits a WARNING in
+ * panthor_gpu_soft_reset() (a soft reset already pending) and the job
+ * fails with -ETIMEDOUT (2026-12-07).
  */
 #include <unistd.h>
 
