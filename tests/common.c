@@ -886,3 +886,155 @@ void fset_fini(struct fence_set *fs)
 		close(fs->sf[i]);
 	fs->n = 0;
 }
+
+/* --- a job the firmware hangs under (boot_fail_reset, reset_fail_soft) --- */
+
+int hang_job_start(struct job_ctx *j, struct fence_set *fs, uint32_t val, const char *slow_ms)
+{
+	uint32_t s;
+	int fi;
+
+	job_emit(j, cs_move48(0, j->data_va));
+	job_emit(j, cs_move32(2, val));
+	job_emit(j, cs_store_multiple(2, 0, 0x1, 0));
+	knob_set("slow_job_ms", slow_ms);
+	fset_init(fs, now_ms());
+	s = job_submit(j, 0);
+	fi = fset_add(fs, j->fd, s);
+	msleep(100);
+	CHECK(fset_poll(fs, 0) == 1,
+	      "the job completed within 100 ms although it takes %s ms: the hang would come too late",
+	      slow_ms);
+	return fi;
+}
+
+void hang_job_check(struct job_ctx *j, const struct fence_set *fs, int fi, uint32_t val,
+		    uint32_t state, long bound_ms)
+{
+	CHECK(fs->at[fi] >= 0, "the job's fence did not signal within %ld ms of the hang (state 0x%x)",
+	      bound_ms, state);
+	if (fs->status[fi] == 1)
+		CHECK(j->data[0] == val, "the job's fence signalled fine but it stored 0x%x, want 0x%x",
+		      j->data[0], val);
+	else
+		CHECK(state, "the job's fence has error %d but its group's state is 0", fs->status[fi]);
+}
+
+long new_group_healthy(int fd, long th, long bound_ms, const char *when)
+{
+	struct job_ctx k;
+	long done;
+
+	job_init(&k, fd);
+	job_check_healthy(&k, when);
+	done = now_ms() - th;
+	CHECK(done <= bound_ms, "the new group's job completed %ld ms after the hang, bound %ld ms",
+	      done, bound_ms);
+	printf("hang->new job done %ld ms\n", done);
+	job_fini(&k);
+	return done;
+}
+
+/* --- the kernel log as text, and system suspend -------------------------- */
+
+size_t klog_text(int kfd, char *buf, size_t len, size_t used)
+{
+	char rec[8192];
+
+	for (;;) {
+		ssize_t r = read(kfd, rec, sizeof(rec) - 1);
+		char *text;
+		int n;
+
+		if (r < 0 && errno == EPIPE)
+			continue;
+		if (r < 0 && errno == EAGAIN)
+			break;
+		CHECK(r >= 0, "reading /dev/kmsg: %s", strerror(errno));
+		rec[r] = 0;
+		text = strchr(rec, ';');
+		if (!text)
+			continue;
+		text++;
+		text[strcspn(text, "\n")] = 0;
+		if (used + 1 >= len)
+			continue;
+		n = snprintf(buf + used, len - used, "%s\n", text);
+		used += (size_t)n < len - used ? (size_t)n : len - used - 1;
+	}
+	return used;
+}
+
+void klog_print_matching(const char *text, const char *const *needles, const char *prefix)
+{
+	const char *p = text;
+
+	while (*p) {
+		size_t n = strcspn(p, "\n");
+		char line[1024];
+		int i;
+
+		snprintf(line, sizeof(line), "%.*s", (int)n, p);
+		for (i = 0; needles[i]; i++) {
+			if (strstr(line, needles[i])) {
+				printf("%s%s\n", prefix, line);
+				break;
+			}
+		}
+		p += n + (p[n] == '\n');
+	}
+}
+
+#define PM_TEST_PATH	"/sys/power/pm_test"
+#define PM_TEST_DELAY	"/sys/module/suspend/parameters/pm_test_delay"
+
+static char pm_test_old_level[32], pm_test_old_delay[32];
+
+static void pm_test_level(char *buf, size_t len)
+{
+	char all[256], *a, *b;
+
+	CHECK(!read_file(PM_TEST_PATH, all, sizeof(all)),
+	      "cannot read %s: is CONFIG_PM_DEBUG (PM_SLEEP_DEBUG) on in ci/um.config?", PM_TEST_PATH);
+	a = strchr(all, '[');
+	b = a ? strchr(a, ']') : NULL;
+	CHECK(a && b, "%s reads '%s': no level in brackets", PM_TEST_PATH, all);
+	*b = 0;
+	snprintf(buf, len, "%s", a + 1);
+}
+
+static void pm_test_restore(void)
+{
+	/* no CHECK here: exit() must not run again from an atexit handler */
+	if (pm_test_old_level[0])
+		write_file(PM_TEST_PATH, pm_test_old_level);
+	if (pm_test_old_delay[0])
+		write_file(PM_TEST_DELAY, pm_test_old_delay);
+}
+
+void pm_test_setup(const char *level, const char *delay_s)
+{
+	char got[32];
+
+	CHECK(!access("/sys/power/state", W_OK),
+	      "no /sys/power/state: is CONFIG_SUSPEND on in ci/um.config?");
+	CHECK(!read_file(PM_TEST_DELAY, pm_test_old_delay, sizeof(pm_test_old_delay)),
+	      "cannot read %s", PM_TEST_DELAY);
+	pm_test_level(pm_test_old_level, sizeof(pm_test_old_level));
+	atexit(pm_test_restore);
+	CHECK(!write_file(PM_TEST_PATH, level), "pm_test level '%s' refused", level);
+	pm_test_level(got, sizeof(got));
+	CHECK(!strcmp(got, level), "%s reads [%s] after writing %s", PM_TEST_PATH, got, level);
+	CHECK(!write_file(PM_TEST_DELAY, delay_s), "cannot set %s", PM_TEST_DELAY);
+}
+
+int system_sleep(long *took_ms)
+{
+	long t = now_ms();
+	int r;
+
+	fflush(stdout);
+	r = write_file("/sys/power/state", "mem");
+	*took_ms = now_ms() - t;
+	return r;
+}

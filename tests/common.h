@@ -283,4 +283,45 @@ void fset_fini(struct fence_set *fs);
  */
 int klog_grep(int kfd, const char *needle, char *first, size_t len);
 
+/*
+ * A job for a firmware hang to come under (boot_fail_reset,
+ * reset_fail_soft): it stores @val in j->data[0], and slow_job_ms
+ * (@slow_ms) makes it take that long. Submitted and watched in @fs (t0
+ * its submit); fails the test unless it is still running 100 ms later.
+ * Returns its index in @fs.
+ */
+int hang_job_start(struct job_ctx *j, struct fence_set *fs, uint32_t val, const char *slow_ms);
+/*
+ * After the hang: the job's fence signalled (within @bound_ms, for the
+ * message), fine with @val stored, or with an error and a non-zero group
+ * @state.
+ */
+void hang_job_check(struct job_ctx *j, const struct fence_set *fs, int fi, uint32_t val,
+		    uint32_t state, long bound_ms);
+/*
+ * A new group's job runs (job_check_healthy(), @when naming it) and is
+ * done within @bound_ms of @th (the hang, now_ms()); prints and returns
+ * how long after @th.
+ */
+long new_group_healthy(int fd, long th, long bound_ms, const char *when);
+
+/*
+ * The kernel log's records since the last look (any level), their text
+ * one a line, appended to @buf (of @len bytes) at @used; returns the new
+ * length (what does not fit is dropped).
+ */
+size_t klog_text(int kfd, char *buf, size_t len, size_t used);
+/* Print each line of @text that contains one of @needles (NULL-terminated), after @prefix. */
+void klog_print_matching(const char *text, const char *const *needles, const char *prefix);
+
+/*
+ * System suspend under the kernel's suspend test (see
+ * t_system_suspend_resume.c): pm_test_setup() sets /sys/power/pm_test to
+ * @level and pm_test_delay to @delay_s seconds, given back at exit;
+ * system_sleep() writes "mem" to /sys/power/state: 0 or -errno (a
+ * device refused), how long it took in *@took_ms.
+ */
+void pm_test_setup(const char *level, const char *delay_s);
+int system_sleep(long *took_ms);
+
 #endif

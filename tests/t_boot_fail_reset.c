@@ -43,10 +43,10 @@ static void restore(void)
 int main(void)
 {
 	int fd = open_render();
-	struct job_ctx j, k;
+	struct job_ctx j;
 	struct fence_set fs;
-	long t0, th, reset_at = -1, boot_failed_at = -1, done;
-	uint32_t s, st;
+	long t0, th, reset_at = -1, boot_failed_at = -1;
+	uint32_t st;
 	int fi;
 
 	atexit(restore);
@@ -54,18 +54,8 @@ int main(void)
 	CHECK(!knob_get("fw_hang"), "the fw_hang knob is set before the test");
 	CHECK(!knob_get("boot_fail"), "the boot_fail knob is set before the test");
 
-	job_emit(&j, cs_move48(0, j.data_va));
-	job_emit(&j, cs_move32(2, VAL));
-	job_emit(&j, cs_store_multiple(2, 0, 0x1, 0));
-	knob_set("slow_job_ms", SLOW_MS_STR);
-	t0 = now_ms();
-	fset_init(&fs, t0);
-	s = job_submit(&j, 0);
-	fi = fset_add(&fs, fd, s);
-	msleep(100);
-	CHECK(fset_poll(&fs, 0) == 1,
-	      "the job completed within 100 ms although it takes %s ms: the hang would come too late",
-	      SLOW_MS_STR);
+	fi = hang_job_start(&j, &fs, VAL, SLOW_MS_STR);
+	t0 = fs.t0;
 	/* the GPU is busy: no runtime resume's boot takes the failure first */
 	knob_set("boot_fail", "1");
 	knob_set("fw_hang", "1");
@@ -94,23 +84,11 @@ int main(void)
 	CHECK(boot_failed_at >= 0,
 	      "boot_fail still 1 %d ms after the hang: no firmware boot was tried after the reset",
 	      BOUND_MS);
-	CHECK(fs.at[fi] >= 0, "the job's fence did not signal within %d ms of the hang (state 0x%x)",
-	      BOUND_MS, st);
-	if (fs.status[fi] == 1)
-		CHECK(j.data[0] == VAL, "the job's fence signalled fine but it stored 0x%x, want 0x%x",
-		      j.data[0], VAL);
-	else
-		CHECK(st, "the job's fence has error %d but its group's state is 0", fs.status[fi]);
+	hang_job_check(&j, &fs, fi, VAL, st, BOUND_MS);
 	fset_fini(&fs);
 
 	printf("a new group %ld ms after the hang\n", now_ms() - th);
-	job_init(&k, fd);
-	job_check_healthy(&k, "a new group after the failed boot");
-	done = now_ms() - th;
-	CHECK(done <= BOUND_MS, "the new group's job completed %ld ms after the hang, bound %d ms",
-	      done, BOUND_MS);
-	printf("hang->new job done %ld ms\n", done);
-	job_fini(&k);
+	new_group_healthy(fd, th, BOUND_MS, "a new group after the failed boot");
 	printf("ok\n");
 	return 0;
 }
