@@ -30,14 +30,17 @@
  * the GPU (the knob reads back cleared) and every fence must signal. The
  * jobs go on 2 s after the reset (groups the reset killed, INNOCENT, are
  * replaced by new ones).
- * Phase 2: FAILSLAB_MS of jobs with failslab on for the test's task only
- * (task-filter, make-it-fail, FAILSLAB_PCT % of its slab allocations, may
- * sleep or not): submits and syncobj calls may fail with ENOMEM, the
- * fences of the jobs submitted must still signal in time. (No
- * fail_page_alloc: ci/um.config has CONFIG_FAILSLAB but not
- * CONFIG_FAIL_PAGE_ALLOC; without failslab the phase is left out and the
- * test passes as partial.)
- *
+ * Phase 2: FAILSLAB_MS of jobs whose submits fail one slab allocation
+ * each, in turn (failslab through the test task's fail-nth: the n-th
+ * allocation of the submit fails, n = 1, 2, ... until a submit makes
+ * fewer, then again from 1), sleeping or not: such a submit must fail
+ * with ENOMEM or go through, and the fences of the jobs in flight and of
+ * those submitted must still signal in time. fail-nth fails one
+ * allocation, never the fallback of a kvmalloc() whose kmalloc() failed:
+ * a failed vmalloc() prints a call trace (warn_alloc()), a kernel report
+ * to the harness. (No fail_page_alloc: ci/um.config has CONFIG_FAILSLAB
+ * but not CONFIG_FAIL_PAGE_ALLOC; without failslab the phase is left out
+ * and the test passes as partial.)
  * Bounds:
  * - the hung job, and every job in flight between the firmware hang and
  *   RESET_GRACE_MS after the reset: HANG_BOUND_MS = the job timeout plus
@@ -89,9 +92,8 @@
 #define WARMUP_MS	1000
 #define AFTER_RESET_MS	2000
 #define FAILSLAB_MS	4000
-#define FAILSLAB_PCT	"10"
 #define PRESSURE_WAIT_MS 20000
-#define MIN_SCANNED	(64 * 256)	/* pages scanned while measuring: 64 MiB */
+#define MIN_SCANNED	(32 * 256)	/* pages scanned while measuring: 32 MiB, a third of the slack */
 #define BUDGET		"10000"
 
 #define FS_DIR		"/sys/kernel/debug/failslab/"
@@ -130,10 +132,10 @@ static bool failslab_on;
 static unsigned long long njobs, nfailed_submit, nenomem, nerr_reset;
 static struct worst w_normal, w_reset, w_hung;
 static long min_free_kb = -1;
-static char fs_saved[6][32];
-static const char *const fs_attrs[6] = {
-	"probability", "interval", "times", "verbose", "task-filter", "ignore-gfp-wait",
-};
+static char fs_saved[2][32];
+static const char *const fs_attrs[2] = { "verbose", "ignore-gfp-wait" };
+static int nth_fd = -1;		/* the task's fail-nth, in phase 2 */
+static unsigned int nth = 1, nth_cycles;
 static char old_budget[32];
 
 static long long now_ns(void)
@@ -144,27 +146,15 @@ static long long now_ns(void)
 	return ts.tv_sec * 1000000000ll + ts.tv_nsec;
 }
 
-/* Retried: with failslab on, opening the file may fail itself. */
-static int make_it_fail(bool on)
-{
-	int i, r = 0;
-
-	for (i = 0; i < 1000; i++) {
-		r = write_file("/proc/self/make-it-fail", on ? "1" : "0");
-		if (r != -ENOMEM)
-			break;
-	}
-	return r;
-}
-
 static void restore(void)
 {
 	int i;
 
 	/* no CHECK here: exit() must not run again from an atexit handler */
-	make_it_fail(false);
+	if (nth_fd >= 0)
+		pwrite(nth_fd, "0", 1, 0);
 	if (fs_saved[0][0])
-		for (i = 0; i < 6; i++) {
+		for (i = 0; i < 2; i++) {
 			char p[128];
 
 			snprintf(p, sizeof(p), FS_DIR "%s", fs_attrs[i]);
@@ -378,7 +368,40 @@ static bool job_start(struct grp *g, int i, int phase)
 	c[2] = cs_store_multiple(2, 0, 0x1, 0);
 	__sync_synchronize();
 	s->t_submit = now_ns();
-	r = submit(fd, g->j.group, g->j.cmd_va + i * 0x100, 3 * 8, 0, s->syncobj);
+	if (failslab_on) {
+		struct drm_panthor_sync_op op = {
+			.flags = DRM_PANTHOR_SYNC_OP_SIGNAL | DRM_PANTHOR_SYNC_OP_HANDLE_TYPE_SYNCOBJ,
+			.handle = s->syncobj,
+		};
+		struct drm_panthor_queue_submit qs = {
+			.stream_size = 3 * 8, .stream_addr = g->j.cmd_va + i * 0x100,
+			.syncs = DRM_PANTHOR_OBJ_ARRAY(1, &op),
+		};
+		struct drm_panthor_group_submit gs = {
+			.group_handle = g->j.group, .queue_submits = DRM_PANTHOR_OBJ_ARRAY(1, &qs),
+		};
+		char buf[16];
+		ssize_t left;
+
+		snprintf(buf, sizeof(buf), "%u", nth);
+		CHECK(pwrite(nth_fd, buf, strlen(buf), 0) > 0, "cannot arm fail-nth");
+		/* Not drmIoctl(), which would retry an EINTR past the fault. */
+		r = ioctl(fd, DRM_IOCTL_PANTHOR_GROUP_SUBMIT, &gs) ? -errno : 0;
+		left = pread(nth_fd, buf, sizeof(buf) - 1, 0);
+		CHECK(left > 0, "cannot read fail-nth");
+		buf[left] = 0;
+		CHECK(pwrite(nth_fd, "0", 1, 0) > 0, "cannot disarm fail-nth");
+		if (atoi(buf) == 0) {
+			nth++;		/* the n-th failed: the next one next time */
+		} else {
+			CHECK(!r, "group %d: submit failed (%s) with no allocation failed", g->id,
+			      strerror(-r));
+			nth = 1;	/* it makes fewer: all were failed in turn */
+			nth_cycles++;
+		}
+	} else {
+		r = submit(fd, g->j.group, g->j.cmd_va + i * 0x100, 3 * 8, 0, s->syncobj);
+	}
 	if (r && t_hang >= 0 && !failslab_on && group_state(fd, g->j.group, NULL)) {
 		/* killed by the reset: replace_dead() checks its state */
 		g->dead = true;
@@ -636,22 +659,22 @@ static void failslab_set(const char *attr, const char *val)
 
 static bool failslab_setup(void)
 {
+	char path[64];
 	int i;
 
-	if (access(FS_DIR "probability", F_OK) || access("/proc/self/make-it-fail", F_OK))
+	snprintf(path, sizeof(path), "/proc/self/task/%d/fail-nth", getpid());
+	if (access(FS_DIR "verbose", F_OK) || access(path, F_OK))
 		return false;
-	for (i = 0; i < 6; i++) {
+	nth_fd = open(path, O_RDWR);
+	CHECK(nth_fd >= 0, "cannot open %s: %s", path, strerror(errno));
+	for (i = 0; i < 2; i++) {
 		char p[128];
 
 		snprintf(p, sizeof(p), FS_DIR "%s", fs_attrs[i]);
 		CHECK(!read_file(p, fs_saved[i], sizeof(fs_saved[i])), "cannot read %s", p);
 	}
-	failslab_set("task-filter", "Y");
 	failslab_set("ignore-gfp-wait", "N");
 	failslab_set("verbose", "0");
-	failslab_set("interval", "1");
-	failslab_set("times", "-1");
-	failslab_set("probability", FAILSLAB_PCT);
 	return true;
 }
 
@@ -737,17 +760,13 @@ int main(void)
 	if (failslab_setup()) {
 		unsigned long long before = njobs;
 
-		fflush(stdout);
 		failslab_on = true;
-		CHECK(!make_it_fail(true), "cannot set make-it-fail");
 		pump(now_ns() + FAILSLAB_MS * 1000000ll, true, false, 2, NULL);
-		CHECK(!make_it_fail(false), "cannot clear make-it-fail");
 		failslab_on = false;
-		/* the jobs left finish with allocations working again */
 		pump(now_ns(), false, true, 2, NULL);
-		printf("failslab (%s%% of the test task's slab allocations) for %d ms: %llu jobs ran, %llu submits and %llu syncobj/sync-file calls failed with ENOMEM\n",
-		       FAILSLAB_PCT, FAILSLAB_MS, njobs - before, nfailed_submit, nenomem);
-		CHECK(nfailed_submit + nenomem > 0, "failslab: no allocation failed: is it on?");
+		printf("failslab (each slab allocation of a submit failed in turn, fail-nth) for %d ms: %llu jobs ran, %llu submits failed with ENOMEM, %u full rounds\n",
+		       FAILSLAB_MS, njobs - before, nfailed_submit, nth_cycles);
+		CHECK(nfailed_submit > 0, "failslab: no submit failed: is fail-nth counting?");
 		CHECK(njobs > before, "failslab: no job could be submitted");
 	} else {
 		printf("no failslab in this kernel: phase 2 left out\n");
