@@ -886,3 +886,27 @@ void fset_fini(struct fence_set *fs)
 		close(fs->sf[i]);
 	fs->n = 0;
 }
+
+void driver_attr(const char *attr)
+{
+	char path[256], name[64];
+	const char *drv = getenv("SIMDRIVER") ? getenv("SIMDRIVER") : "panthor";
+	int r;
+
+	dev_name(name, sizeof(name));
+	snprintf(path, sizeof(path), "/sys/bus/platform/drivers/%s/%s", drv, attr);
+	r = write_file(path, name);
+	CHECK(!r, "writing %s to %s failed: %s", name, path, strerror(-r));
+}
+
+bool render_node_wait(int timeout_ms)
+{
+	long end = now_ms() + timeout_ms;
+
+	while (access("/dev/dri/renderD128", F_OK)) {
+		if (now_ms() > end)
+			return false;
+		msleep(50);
+	}
+	return true;
+}

@@ -283,4 +283,15 @@ void fset_fini(struct fence_set *fs);
  */
 int klog_grep(int kfd, const char *needle, char *first, size_t len);
 
+/* --- unbind and bind ------------------------------------------------------ */
+
+/*
+ * Write the GPU's device name (dev_name()) to @attr, "bind" or "unbind",
+ * of the driver under test ($SIMDRIVER, else panthor) in
+ * /sys/bus/platform/drivers/; fails the test when that is refused.
+ */
+void driver_attr(const char *attr);
+/* Wait up to @timeout_ms for the render node (after a bind); true once it is there. */
+bool render_node_wait(int timeout_ms);
+
 #endif
