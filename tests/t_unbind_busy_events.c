@@ -192,11 +192,10 @@ static void round_run(int it)
 	for (g = 0; g < GROUPS; g++) {
 		job_init(&j[g], fd);
 		for (k = 0; k < JOBS; k++) {
-			/* job k: store (g << 8 | k + 1) at data[k]; 4 instructions a job */
-			j[g].cmd[k * 4] = cs_move48(0, j[g].data_va + 4 * k);
-			j[g].cmd[k * 4 + 1] = cs_move32(2, (g << 8) | (k + 1));
-			j[g].cmd[k * 4 + 2] = cs_store_multiple(2, 0, 0x1, 0);
-			j[g].cmd[k * 4 + 3] = cs_nop();
+			/* job k: store (g << 8 | k + 1) at data[k]; 64 bytes a job (streams are 64-byte aligned) */
+			j[g].cmd[k * 8] = cs_move48(0, j[g].data_va + 4 * k);
+			j[g].cmd[k * 8 + 1] = cs_move32(2, (g << 8) | (k + 1));
+			j[g].cmd[k * 8 + 2] = cs_store_multiple(2, 0, 0x1, 0);
 		}
 	}
 	__sync_synchronize();
@@ -208,7 +207,7 @@ static void round_run(int it)
 			int r;
 
 			out[g][k] = syncobj_create(fd);
-			r = submit(fd, j[g].group, j[g].cmd_va + k * 32, 4 * 8, in, out[g][k]);
+			r = submit(fd, j[g].group, j[g].cmd_va + k * 64, 3 * 8, in, out[g][k]);
 			CHECK(!r, "round %d: GROUP_SUBMIT of job %d of group %d: %s", it, k, g, strerror(-r));
 		}
 	}
