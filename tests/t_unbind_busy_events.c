@@ -187,6 +187,7 @@ static void round_run(int it)
 	long t0, ub_start, ub_end;
 	int fd = open_render(), g, k, left, ok = 0, err = 0, fault_sig = 0, unwritten = 0;
 	int first_err = 0;
+	long last_at = -1;
 
 	knob_set("irq_delay_us", DELAY_US[it]);
 	for (g = 0; g < GROUPS; g++) {
@@ -243,6 +244,8 @@ static void round_run(int it)
 
 			if (!st)
 				continue;
+			if (fs.at[i] > last_at)
+				last_at = fs.at[i];
 			if (st > 0) {
 				int64_t v = read_guarded(&j[g].data[k], &fault_sig);
 
@@ -259,9 +262,9 @@ static void round_run(int it)
 			}
 		}
 	}
-	printf("round %d: irq_delay_us %s, unbind %ld-%ld ms after the submits, job interrupts during it: %ld (%ld -> %ld); fences: %d fine, %d with an error (first %s), %d pending %d ms after; CPU mappings %s\n",
+	printf("round %d: irq_delay_us %s, unbind %ld-%ld ms after the submits, job interrupts during it: %ld (%ld -> %ld); fences: %d fine, %d with an error (first %s), the last seen at %ld ms, %d pending %d ms after the unbind; CPU mappings %s\n",
 	       it, DELAY_US[it], ub_start, ub_end, irqs_last - irqs_first, irqs_first, irqs_last,
-	       ok, err, first_err ? strerror(-first_err) : "-", left, FENCE_BOUND_MS,
+	       ok, err, first_err ? strerror(-first_err) : "-", last_at, left, FENCE_BOUND_MS,
 	       fault_sig ? (fault_sig == SIGBUS ? "fault (SIGBUS) after the unbind" : "fault (SIGSEGV) after the unbind")
 			 : "still readable");
 	CHECK(!left, "round %d: %d of %d fences not signalled %d ms after the unbind returned, the file still open",
