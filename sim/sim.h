@@ -13,6 +13,7 @@
 #define __MALI_SIM_H__
 
 #include <linux/bitmap.h>
+#include <linux/hrtimer.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/workqueue.h>
@@ -151,6 +152,8 @@ struct msim {
 	struct irq_domain *domain;
 	unsigned int virq[MSIM_IRQ_COUNT];
 	struct msim_irq irq[MSIM_IRQ_COUNT];
+	/* irq_delay_us knob: each line's delivery, pending (sim_core.c). */
+	struct hrtimer irq_timer[MSIM_IRQ_COUNT];
 
 	/* GPU control */
 	u32 gpu_status;
@@ -227,6 +230,7 @@ struct msim_knobs {
 	unsigned long clk_rate_hz; /* read-only: the GPU clock's rate */
 	unsigned int unpowered_accesses; /* read-only: sim_power.c */
 	unsigned int power_offs;	/* read-only: power domain power-downs */
+	unsigned int irq_delay_us;
 };
 
 extern struct msim_knobs msim_knobs;

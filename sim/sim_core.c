@@ -51,12 +51,40 @@
 
 struct msim *msim_dev;
 
+/*
+ * With the irq_delay_us knob, a line that becomes asserted reaches the CPU
+ * only that long after: a timer per line delivers it then, if it is still
+ * asserted (a level line that the driver masked or cleared meanwhile is
+ * not). The events themselves are in RAWSTAT at once, as on hardware.
+ */
+static enum hrtimer_restart msim_irq_deliver(struct hrtimer *t)
+{
+	struct msim *s = msim_dev;
+	enum msim_irq_line line = t - s->irq_timer;
+	unsigned long flags;
+
+	spin_lock_irqsave(&s->lock, flags);
+	if ((s->irq[line].rawstat & s->irq[line].mask) && s->virq[line])
+		irq_set_irqchip_state(s->virq[line], IRQCHIP_STATE_PENDING, true);
+	spin_unlock_irqrestore(&s->lock, flags);
+	return HRTIMER_NORESTART;
+}
+
 void msim_irq_update(struct msim *s, enum msim_irq_line line)
 {
 	struct msim_irq *irq = &s->irq[line];
+	unsigned int delay = READ_ONCE(msim_knobs.irq_delay_us);
 
-	if ((irq->rawstat & irq->mask) && s->virq[line])
+	if (!(irq->rawstat & irq->mask) || !s->virq[line])
+		return;
+	if (!delay) {
 		irq_set_irqchip_state(s->virq[line], IRQCHIP_STATE_PENDING, true);
+		return;
+	}
+	/* One delivery in flight per line: it sees whatever is asserted then. */
+	if (!hrtimer_is_queued(&s->irq_timer[line]))
+		hrtimer_start(&s->irq_timer[line], ns_to_ktime((u64)delay * NSEC_PER_USEC),
+			      HRTIMER_MODE_REL);
 }
 
 void msim_irq_raise(struct msim *s, enum msim_irq_line line, u32 bits)
@@ -302,6 +330,9 @@ static int __init msim_init(void)
 	INIT_WORK(&s->fw_work, msim_fw_work);
 	INIT_WORK(&s->req_work, msim_req_work);
 	INIT_DELAYED_WORK(&s->poll_work, msim_poll_work);
+	for (i = 0; i < MSIM_IRQ_COUNT; i++)
+		hrtimer_setup(&s->irq_timer[i], msim_irq_deliver, CLOCK_MONOTONIC,
+			      HRTIMER_MODE_REL);
 	msim_dev = s;
 	ret = msim_soc_init(s);
 	if (!ret)

@@ -76,6 +76,13 @@
  *   0. A stream that runs (even slowly: slow_job_ms), waits on a locked
  *   MMU region or on a TILER_OOM answer, or has an empty ring has no
  *   timeout running; a (re)start of the stream restarts its timer.
+ * - irq_delay_us: an interrupt line (job, MMU, GPU) that becomes asserted
+ *   reaches the CPU only this many microseconds later (default 0: at
+ *   once), and then only if it is still asserted (RAWSTAT & MASK): the
+ *   events are in the registers at once, their interrupt comes late. One
+ *   delivery per line is in flight at a time, for whatever is asserted
+ *   when it lands. So events the firmware raised just before a driver
+ *   starts to tear down (an unbind) arrive during the teardown.
  *
  * None of these is reset by the simulator except as said; a test clears
  * what it set.
@@ -130,6 +137,8 @@ module_param_named(boot_fail, msim_knobs.boot_fail, int, 0644);
 MODULE_PARM_DESC(boot_fail, "Number of upcoming firmware boots that fail (MCU fatal)");
 module_param_named(progress_timer_ms, msim_knobs.progress_timer_ms, uint, 0644);
 MODULE_PARM_DESC(progress_timer_ms, "Progress timeout in ms (0: the driver's GLB progress_timer)");
+module_param_named(irq_delay_us, msim_knobs.irq_delay_us, uint, 0644);
+MODULE_PARM_DESC(irq_delay_us, "Microseconds between an interrupt's assertion and its delivery");
 module_param_named(user_page, msim_knobs.user_page, bool, 0444);
 MODULE_PARM_DESC(user_page, "The USER page is backed by RAM: userspace can read a mapping of it");
 module_param_named(clk_rate_hz, msim_knobs.clk_rate_hz, ulong, 0444);

@@ -1038,3 +1038,27 @@ int system_sleep(long *took_ms)
 	*took_ms = now_ms() - t;
 	return r;
 }
+
+void driver_attr(const char *attr)
+{
+	char path[256], name[64];
+	const char *drv = getenv("SIMDRIVER") ? getenv("SIMDRIVER") : "panthor";
+	int r;
+
+	dev_name(name, sizeof(name));
+	snprintf(path, sizeof(path), "/sys/bus/platform/drivers/%s/%s", drv, attr);
+	r = write_file(path, name);
+	CHECK(!r, "writing %s to %s failed: %s", name, path, strerror(-r));
+}
+
+bool render_node_wait(int timeout_ms)
+{
+	long end = now_ms() + timeout_ms;
+
+	while (access("/dev/dri/renderD128", F_OK)) {
+		if (now_ms() > end)
+			return false;
+		msleep(50);
+	}
+	return true;
+}

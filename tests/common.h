@@ -324,4 +324,15 @@ void klog_print_matching(const char *text, const char *const *needles, const cha
 void pm_test_setup(const char *level, const char *delay_s);
 int system_sleep(long *took_ms);
 
+/* --- unbind and bind ------------------------------------------------------ */
+
+/*
+ * Write the GPU's device name (dev_name()) to @attr, "bind" or "unbind",
+ * of the driver under test ($SIMDRIVER, else panthor) in
+ * /sys/bus/platform/drivers/; fails the test when that is refused.
+ */
+void driver_attr(const char *attr);
+/* Wait up to @timeout_ms for the render node (after a bind); true once it is there. */
+bool render_node_wait(int timeout_ms);
+
 #endif

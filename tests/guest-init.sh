@@ -121,6 +121,7 @@ reset_knobs() {
 	echo 0 >$k/reset_fail
 	echo 0 >$k/boot_fail
 	echo 0 >$k/progress_timer_ms
+	echo 0 >$k/irq_delay_us
 }
 
 # Each test's output is kept in the run directory.

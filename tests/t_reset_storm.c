@@ -56,16 +56,6 @@ static void restore(void)
 	write_file("/sys/module/mali_sim/parameters/fw_hang_rearm", "0");
 }
 
-static void drv_attr(const char *attr)
-{
-	char path[256], name[64];
-	const char *drv = getenv("SIMDRIVER") ? getenv("SIMDRIVER") : "panthor";
-
-	dev_name(name, sizeof(name));
-	snprintf(path, sizeof(path), "/sys/bus/platform/drivers/%s/%s", drv, attr);
-	CHECK(!write_file(path, name), "writing %s to %s failed", name, path);
-}
-
 /*
  * forseti on a lost device (its "GPU reset" DOC): what needs the GPU gets
  * EIO (GROUP_CREATE, above; TIMESTAMP_INFO of the GPU's counters), what
@@ -108,7 +98,7 @@ static void lost_device_ioctls(int fd, struct job_ctx *j)
 
 int main(void)
 {
-	int fd = open_render(), kfd, i, r, status;
+	int fd = open_render(), kfd, r, status;
 	long th, lost_at = -1, fence_at = -1, left, last_left = REARM;
 	char line[512] = "";
 	struct drm_panthor_group_create gc;
@@ -236,16 +226,15 @@ int main(void)
 
 	/* Unbind with the file open, bind again: a working device. */
 	knob_set("fw_hang", "0");
-	drv_attr("unbind");
+	driver_attr("unbind");
 	CHECK(access("/dev/dri/renderD128", F_OK), "render node still there after unbind");
 	CHECK_ERRNO(fd, DRM_IOCTL_PANTHOR_DEV_QUERY, &dq, ENODEV);
 	munmap(j.cmd, BUF_SIZE);
 	munmap(j.data, BUF_SIZE);
 	close(fd);
 	printf("unbound with the file open; closed after\n");
-	drv_attr("bind");
-	for (i = 0; i < 100 && access("/dev/dri/renderD128", F_OK); i++)
-		msleep(50);
+	driver_attr("bind");
+	render_node_wait(5000);
 	fd = open_render();
 	job_init(&k, fd);
 	job_check_healthy(&k, "a job after the rebind");

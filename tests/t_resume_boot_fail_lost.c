@@ -43,19 +43,9 @@ static void restore(void)
 	write_file("/sys/module/mali_sim/parameters/boot_fail", "0");
 }
 
-static void drv_attr(const char *attr)
-{
-	char path[256], name[64];
-	const char *drv = getenv("SIMDRIVER") ? getenv("SIMDRIVER") : "panthor";
-
-	dev_name(name, sizeof(name));
-	snprintf(path, sizeof(path), "/sys/bus/platform/drivers/%s/%s", drv, attr);
-	CHECK(!write_file(path, name), "writing %s to %s failed", name, path);
-}
-
 int main(void)
 {
-	int fd = open_render(), kfd, i, r, status;
+	int fd = open_render(), kfd, r, status;
 	struct drm_panthor_queue_create q = { .priority = 0, .ringbuf_size = 0x4000 };
 	struct drm_panthor_group_create gc;
 	long t0, fence_at = -1, lost_at = -1;
@@ -111,14 +101,13 @@ int main(void)
 
 	/* Unbind with the file open, bind again: a working device. */
 	knob_set("boot_fail", "0");
-	drv_attr("unbind");
+	driver_attr("unbind");
 	CHECK(access("/dev/dri/renderD128", F_OK), "render node still there after unbind");
 	munmap(j.cmd, BUF_SIZE);
 	munmap(j.data, BUF_SIZE);
 	close(fd);
-	drv_attr("bind");
-	for (i = 0; i < 100 && access("/dev/dri/renderD128", F_OK); i++)
-		msleep(50);
+	driver_attr("bind");
+	CHECK(render_node_wait(5000), "no render node 5 s after the bind");
 	fd = open_render();
 	job_init(&k, fd);
 	job_check_healthy(&k, "a job after the rebind");

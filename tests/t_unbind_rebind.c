@@ -15,19 +15,9 @@
 
 #include "common.h"
 
-static void drv_attr(const char *attr)
-{
-	char path[256], name[64];
-	const char *drv = getenv("SIMDRIVER") ? getenv("SIMDRIVER") : "panthor";
-
-	dev_name(name, sizeof(name));
-	snprintf(path, sizeof(path), "/sys/bus/platform/drivers/%s/%s", drv, attr);
-	CHECK(!write_file(path, name), "writing %s to %s failed", name, path);
-}
-
 int main(void)
 {
-	int fd = open_render(), i;
+	int fd = open_render();
 	struct drm_panthor_csif_info before;
 	bool had_csif = !try_csif_info(fd, &before);
 	enum held held;
@@ -38,7 +28,7 @@ int main(void)
 		.pointer = (uintptr_t)&gi,
 	};
 
-	drv_attr("unbind");
+	driver_attr("unbind");
 	CHECK(access("/dev/dri/renderD128", F_OK), "render node still there after unbind");
 	CHECK_ERRNO(fd, DRM_IOCTL_PANTHOR_DEV_QUERY, &q, ENODEV);
 	if (p)
@@ -46,9 +36,8 @@ int main(void)
 	close(fd);
 	printf("unbound with the file open; closed after\n");
 
-	drv_attr("bind");
-	for (i = 0; i < 100 && access("/dev/dri/renderD128", F_OK); i++)
-		msleep(50);
+	driver_attr("bind");
+	render_node_wait(5000);
 	fd = open_render();
 	CHECK(DRM_PANTHOR_ARCH_MAJOR(query_gpu_info(fd).gpu_id) == 10, "GPU_INFO after rebind");
 	/* Whatever the device answered before, it answers the same again. */
