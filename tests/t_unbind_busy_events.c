@@ -32,6 +32,12 @@
  * The kernel log is checked for KASAN, lockdep, kmemleak and WARN reports
  * by the harness.
  *
+ * The base tree's panthor fails it (tests/known-defects): its unplug
+ * leaves the jobs of an open file's groups as they are, their fences
+ * unsignalled (22 of 24 still pending 5 s after the unbind, 2026-12-07)
+ * until the file is closed; after that run, rmmod found page tables of
+ * its VMs left in the panthor-mmu-pt cache.
+ *
  * Prints, per round, the delay, when the unbind started and how long it
  * took, the job interrupts counted in /proc/interrupts while it ran (read
  * by a thread that polls while the unbind sleeps), and how many fences
@@ -95,7 +101,7 @@ static void *waiter_fn(void *arg)
 	return NULL;
 }
 
-/* The job interrupt's count in /proc/interrupts (the line named "job"), -1 if none. */
+/* The job interrupt's count in /proc/interrupts (the line whose name ends in "job"), -1 if none. */
 static long job_irqs(void)
 {
 	static char buf[16384];
@@ -106,7 +112,7 @@ static long job_irqs(void)
 	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		size_t n = strlen(line);
 
-		if (n > 4 && !strcmp(line + n - 4, " job") && strchr(line, ':'))
+		if (n > 3 && !strcmp(line + n - 3, "job") && strchr(line, ':'))
 			return strtol(strchr(line, ':') + 1, NULL, 10);
 	}
 	return -1;
