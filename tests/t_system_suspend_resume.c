@@ -51,31 +51,11 @@
 
 #include "common.h"
 
-#define PM_TEST		"/sys/power/pm_test"
-#define PM_TEST_DELAY	"/sys/module/suspend/parameters/pm_test_delay"
+static char old_ctl[32] = "";
 
-static char old_level[32], old_delay[32] = "", old_ctl[32] = "";
-
-/* The level in brackets of /sys/power/pm_test's "none core [devices] ...". */
-static void current_level(char *buf, size_t len)
-{
-	char all[256], *a, *b;
-
-	CHECK(!read_file(PM_TEST, all, sizeof(all)),
-	      "cannot read %s: is CONFIG_PM_DEBUG (PM_SLEEP_DEBUG) on in ci/um.config?", PM_TEST);
-	a = strchr(all, '[');
-	b = a ? strchr(a, ']') : NULL;
-	CHECK(a && b, "%s reads '%s': no level in brackets", PM_TEST, all);
-	*b = 0;
-	snprintf(buf, len, "%s", a + 1);
-}
-
+/* pm_test's level and delay are given back by pm_test_setup()'s own. */
 static void restore(void)
 {
-	if (old_level[0])
-		write_file(PM_TEST, old_level);
-	if (old_delay[0])
-		write_file(PM_TEST_DELAY, old_delay);
 	if (old_ctl[0]) {
 		char path[256];
 
@@ -88,13 +68,11 @@ static void restore(void)
 /* One system suspend and resume; returns how long it took (ms). */
 static long system_suspend(const char *what)
 {
-	long t = now_ms();
+	long t;
 	int r;
 
 	printf("%s: system suspend\n", what);
-	fflush(stdout);
-	r = write_file("/sys/power/state", "mem");
-	t = now_ms() - t;
+	r = system_sleep(&t);
 	CHECK(!r, "%s: the system suspend failed: %s (see the kernel log: a device refused?)", what,
 	      strerror(-r));
 	printf("%s: suspended and resumed in %ld ms\n", what, t);
@@ -125,7 +103,7 @@ int main(void)
 {
 	int fd = open_render(), kfd;
 	const char *level = getenv("SUSPEND_PM_TEST") ?: "platform";
-	char dev[64], ctl[32], got[32];
+	char dev[64], ctl[32];
 	struct job_ctx j;
 	uint32_t gb, gc, s[4];
 	const char *name[4] = { "J1", "J2", "J3", "J4" };
@@ -134,14 +112,8 @@ int main(void)
 	int i, r;
 
 	dev_name(dev, sizeof(dev));
-	CHECK(!access("/sys/power/state", W_OK), "no /sys/power/state: is CONFIG_SUSPEND on in ci/um.config?");
-	CHECK(!read_file(PM_TEST_DELAY, old_delay, sizeof(old_delay)), "cannot read %s", PM_TEST_DELAY);
-	current_level(old_level, sizeof(old_level));
+	pm_test_setup(level, "1");
 	atexit(restore);
-	CHECK(!write_file(PM_TEST, level), "pm_test level '%s' refused", level);
-	current_level(got, sizeof(got));
-	CHECK(!strcmp(got, level), "%s reads [%s] after writing %s", PM_TEST, got, level);
-	CHECK(!write_file(PM_TEST_DELAY, "1"), "cannot set %s", PM_TEST_DELAY);
 	CHECK(!pm_read("control", ctl, sizeof(ctl)), "cannot read power/control");
 	snprintf(old_ctl, sizeof(old_ctl), "%s", ctl);
 	printf("pm_test level %s, 1 s in the suspended state; power/control %s\n", level, ctl);
