@@ -749,29 +749,39 @@ int klog_open(void)
 	return kfd;
 }
 
-/* Records of level @max_prio or worse since the last look that contain @needle. */
-static int klog_count(int kfd, int max_prio, const char *needle, char *first, size_t len)
+/*
+ * The next record of /dev/kmsg since the last look, read into @rec: its
+ * text (one line), and its level in *@prio; NULL once there is none.
+ */
+static char *klog_next(int kfd, char *rec, size_t len, int *prio)
 {
-	char rec[8192];
-	int n = 0;
-
 	for (;;) {
-		ssize_t r = read(kfd, rec, sizeof(rec) - 1);
+		ssize_t r = read(kfd, rec, len - 1);
 		char *text;
-		int prio;
 
 		if (r < 0 && errno == EPIPE)	/* records overwritten: go on */
 			continue;
 		if (r < 0 && errno == EAGAIN)
-			break;
+			return NULL;
 		CHECK(r >= 0, "reading /dev/kmsg: %s", strerror(errno));
 		rec[r] = 0;
 		/* "<prefix>,<seq>,<usec>,<flags>[,...];<text>\n< KEY=value>..." */
 		text = strchr(rec, ';');
-		if (!text || sscanf(rec, "%d", &prio) != 1)
+		if (!text || sscanf(rec, "%d", prio) != 1)
 			continue;
 		text++;
 		text[strcspn(text, "\n")] = 0;
+		return text;
+	}
+}
+
+/* Records of level @max_prio or worse since the last look that contain @needle. */
+static int klog_count(int kfd, int max_prio, const char *needle, char *first, size_t len)
+{
+	char rec[8192], *text;
+	int n = 0, prio;
+
+	while ((text = klog_next(kfd, rec, sizeof(rec), &prio))) {
 		if ((prio & 7) > max_prio || (needle && !strstr(text, needle)))
 			continue;
 		if (!n && first)
@@ -939,24 +949,10 @@ long new_group_healthy(int fd, long th, long bound_ms, const char *when)
 
 size_t klog_text(int kfd, char *buf, size_t len, size_t used)
 {
-	char rec[8192];
+	char rec[8192], *text;
+	int n, prio;
 
-	for (;;) {
-		ssize_t r = read(kfd, rec, sizeof(rec) - 1);
-		char *text;
-		int n;
-
-		if (r < 0 && errno == EPIPE)
-			continue;
-		if (r < 0 && errno == EAGAIN)
-			break;
-		CHECK(r >= 0, "reading /dev/kmsg: %s", strerror(errno));
-		rec[r] = 0;
-		text = strchr(rec, ';');
-		if (!text)
-			continue;
-		text++;
-		text[strcspn(text, "\n")] = 0;
+	while ((text = klog_next(kfd, rec, sizeof(rec), &prio))) {
 		if (used + 1 >= len)
 			continue;
 		n = snprintf(buf + used, len - used, "%s\n", text);
@@ -1049,6 +1045,20 @@ void driver_attr(const char *attr)
 	snprintf(path, sizeof(path), "/sys/bus/platform/drivers/%s/%s", drv, attr);
 	r = write_file(path, name);
 	CHECK(!r, "writing %s to %s failed: %s", name, path, strerror(-r));
+}
+
+void rebind_healthy(void)
+{
+	struct job_ctx k;
+	int fd;
+
+	driver_attr("bind");
+	CHECK(render_node_wait(5000), "no render node 5 s after the bind");
+	fd = open_render();
+	job_init(&k, fd);
+	job_check_healthy(&k, "a job after the rebind");
+	job_fini(&k);
+	close(fd);
 }
 
 bool render_node_wait(int timeout_ms)

@@ -334,5 +334,7 @@ int system_sleep(long *took_ms);
 void driver_attr(const char *attr);
 /* Wait up to @timeout_ms for the render node (after a bind); true once it is there. */
 bool render_node_wait(int timeout_ms);
+/* Bind the driver again (after an unbind): a new file's job runs. */
+void rebind_healthy(void);
 
 #endif

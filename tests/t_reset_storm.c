@@ -108,7 +108,7 @@ int main(void)
 		.type = DRM_PANTHOR_DEV_QUERY_GPU_INFO, .size = sizeof(gi),
 		.pointer = (uintptr_t)&gi,
 	};
-	struct job_ctx j, k;
+	struct job_ctx j;
 	uint32_t s, s2, probe = 0;
 	long probe_at = 0;
 	int nprobes = 0, create_err = 0;
@@ -233,13 +233,7 @@ int main(void)
 	munmap(j.data, BUF_SIZE);
 	close(fd);
 	printf("unbound with the file open; closed after\n");
-	driver_attr("bind");
-	render_node_wait(5000);
-	fd = open_render();
-	job_init(&k, fd);
-	job_check_healthy(&k, "a job after the rebind");
-	job_fini(&k);
-	close(fd);
+	rebind_healthy();
 	printf("ok\n");
 	return 0;
 }

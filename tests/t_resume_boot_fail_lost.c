@@ -50,7 +50,7 @@ int main(void)
 	struct drm_panthor_group_create gc;
 	long t0, fence_at = -1, lost_at = -1;
 	char line[512] = "";
-	struct job_ctx j, k;
+	struct job_ctx j;
 	uint32_t s;
 
 	CHECK(!knob_get("boot_fail"), "the boot_fail knob is set before the test");
@@ -106,13 +106,7 @@ int main(void)
 	munmap(j.cmd, BUF_SIZE);
 	munmap(j.data, BUF_SIZE);
 	close(fd);
-	driver_attr("bind");
-	CHECK(render_node_wait(5000), "no render node 5 s after the bind");
-	fd = open_render();
-	job_init(&k, fd);
-	job_check_healthy(&k, "a job after the rebind");
-	job_fini(&k);
-	close(fd);
+	rebind_healthy();
 	printf("ok\n");
 	return 0;
 }
