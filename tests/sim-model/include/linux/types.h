@@ -46,6 +46,7 @@ typedef int spinlock_t;
 struct mutex { int m; };
 struct work_struct { int w; };
 struct delayed_work { int w; };
+struct hrtimer { int t; };
 struct irq_domain;
 struct dentry;
 struct seq_file { void *private; };
